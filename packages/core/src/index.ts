@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './blob.js';
+export * from './time.js';
+export * from './enums.js';
+export * from './task-category.js';
+export * from './page-token.js';
+export * from './validation.js';
+export * from './history-branch.js';
+export * from './codec.js';
+export type * from './stores/index.js';

@@ -1,1 +1,13 @@
-export {};
+export type { SqlDialectName, SqlExecutor } from './sql/executor.js';
+export { sqliteExecutor, pgExecutor, mysqlExecutor } from './sql/executor.js';
+export type { SetupSchemaOptions, AssertCompatibleOptions } from './sql/schema.js';
+export { setupSchema, assertSchemaCompatible } from './sql/schema.js';
+export type { ProgressEvent } from './progress.js';
+export type { StoreName } from './paths.js';
+export { schemaRoot } from './paths.js';
+export type { SchemaVersion, SchemaFile } from './manifest.js';
+export { loadSchemaVersions } from './manifest.js';
+export { compareVersions } from './versions.js';
+export { splitStatements } from './sql/split.js';
+export type { SqlStatement, SplitOptions } from './sql/split.js';
+export { SchemaToolError, SchemaUpdateError, UsageError } from './errors.js';

@@ -28,7 +28,14 @@ export class SchemaUpdateError extends SchemaToolError {
   }
 }
 
+/** One line describing a driver failure; socket errors often carry only a code, or nest several attempts. */
 export function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.message.split('\n')[0] ?? cause.name;
+  if (cause instanceof AggregateError && cause.errors.length > 0 && !cause.message) return describeCause(cause.errors[0]);
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    const first = cause.message.split('\n')[0]?.trim();
+    if (first) return first;
+    return typeof code === 'string' ? code : cause.name;
+  }
   return String(cause);
 }

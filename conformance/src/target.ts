@@ -1,7 +1,10 @@
 import type { PersistenceStores, VisibilityStore } from '@hourglass/core';
 
-/** The database a target speaks to; MariaDB stands in for the MySQL protocol but is always named as itself. */
-export type TargetFamily = 'sqlite' | 'postgres' | 'mysql' | 'mariadb' | 'cassandra' | 'elasticsearch' | 'opensearch';
+/**
+ * The database a target speaks to; MariaDB stands in for the MySQL protocol but is always named
+ * as itself. 'reference' is the in-memory model of the suite's self-test, never a matrix cell.
+ */
+export type TargetFamily = 'sqlite' | 'postgres' | 'mysql' | 'mariadb' | 'cassandra' | 'elasticsearch' | 'opensearch' | 'reference';
 
 export type TargetProvider = 'embedded' | 'local-server' | 'testcontainers';
 

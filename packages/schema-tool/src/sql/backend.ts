@@ -146,7 +146,7 @@ export function sqlBackend(dialect: SqlDialectName): SchemaBackend {
           const drift = compareShapes(expected, live);
           const ok = drift.differences.length === 0;
           const text = ok
-            ? [`${context.store} schema matches version ${current.currentVersion} (${expected.size} tables checked)`]
+            ? [`${context.store} schema matches version ${current.currentVersion} (${expected.size} table${expected.size === 1 ? '' : 's'} checked)`]
             : [`${context.store} schema drifted from version ${current.currentVersion}:`, ...drift.differences.map((d) => `  - ${d}`)];
           if (drift.otherTables.length > 0) text.push(`note: tables outside the ${context.store} schema: ${drift.otherTables.join(', ')}`);
           return {

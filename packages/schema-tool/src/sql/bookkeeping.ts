@@ -35,7 +35,7 @@ export async function readStoreVersion(executor: SqlExecutor, store: StoreName):
   return {
     currentVersion: row.curr_version,
     minCompatibleVersion: row.min_compatible_version,
-    updateTime: row.update_time instanceof Date ? row.update_time.toISOString() : String(row.update_time),
+    updateTime: formatTime(row.update_time),
   };
 }
 
@@ -74,7 +74,7 @@ export async function readHistory(executor: SqlExecutor, store: StoreName): Prom
     [store],
   );
   return rows.map((row) => ({
-    updateTime: row.update_time instanceof Date ? row.update_time.toISOString() : String(row.update_time),
+    updateTime: formatTime(row.update_time),
     oldVersion: row.old_version,
     newVersion: row.new_version,
     manifestChecksum: row.manifest_checksum,
@@ -111,4 +111,13 @@ export function checksumStatements(statements: readonly string[]): string {
   const hash = createHash('sha256');
   for (const sql of statements) hash.update(sql).update('\0');
   return hash.digest('hex');
+}
+
+/** Renders a bookkeeping timestamp as ISO-8601 UTC whichever way the driver returned it. */
+function formatTime(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  // MySQL DATETIME(6) as a string: "2024-01-02 03:04:05.123456", written as UTC.
+  const mysql = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(text);
+  return mysql ? `${mysql[1]}T${mysql[2]}Z` : text;
 }

@@ -1,0 +1,68 @@
+import type { Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { SqlDialectName, SqlExecutor } from '@hourglass/schema-tool';
+import type { Database } from '../tables.js';
+
+/** How a driver failure should surface, before it is turned into a typed persistence error. */
+export type DriverErrorKind =
+  /** A unique or primary key already holds the value. */
+  | 'duplicate-key'
+  /** Deadlock, serialization failure, lock wait timeout, busy database: the whole transaction may be re-run. */
+  | 'transient'
+  /** Connection refused, reset or lost; server shutting down; pool exhausted. */
+  | 'unavailable'
+  /** A statement or query timeout fired: the outcome is unknown. */
+  | 'timeout'
+  /** The value does not fit its column (too long, out of range, too big a packet). */
+  | 'invalid-value';
+
+export type RowLock = 'share' | 'update';
+
+/**
+ * Everything that differs between SQLite, PostgreSQL and MySQL/MariaDB as far as the stores
+ * are concerned. The stores themselves are written once against this.
+ */
+export interface DialectBehaviour {
+  readonly name: SqlDialectName;
+  /** Statements that open a transaction that will write (SQLite takes the single writer lock here). */
+  readonly beginWrite: readonly string[];
+  /** Statements that open a read-only transaction seeing one consistent snapshot. */
+  readonly beginRead: readonly string[];
+  classifyError(err: unknown): DriverErrorKind | undefined;
+  /** Adds the dialect's row-lock clause; SQLite has none (its write transactions already hold the database lock). */
+  lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, lock: RowLock): SelectQueryBuilder<DB, TB, O>;
+  /** Trailing clause of an INSERT that overwrites `updates` when a row with the same `keys` exists. */
+  upsertClause(keys: readonly string[], updates: readonly string[]): RawBuilder<unknown>;
+  /** Trailing clause of an INSERT that leaves an existing row with the same `keys` untouched. */
+  insertIgnoreClause(keys: readonly string[]): RawBuilder<unknown>;
+}
+
+/** One opened database: the Kysely instance the stores use plus what the schema tool needs. */
+export interface SqlConnection {
+  readonly dialect: DialectBehaviour;
+  readonly db: Kysely<Database>;
+  readonly executor: SqlExecutor;
+  serverVersion(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Node's socket error codes that mean the server cannot be reached or dropped us. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
+
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import {
+  AlreadyExistsError,
+  InvalidPersistenceRequestError,
+  PersistenceError,
+  TimeoutError,
+  UnavailableError,
+} from '@hourglass/core';
+import type { DialectBehaviour, SqlConnection } from './dialects/dialect.js';
+import { errorMessage } from './dialects/dialect.js';
+import type { Database } from './tables.js';
+
+export const DEFAULT_TRANSIENT_RETRIES = 5;
+
+/**
+ * Thrown inside a transaction when a concurrent writer changed what the transaction checked
+ * (e.g. a duplicate key on a row it found absent). The runner re-runs the whole transaction,
+ * whose checks then report the real state.
+ */
+export class TransactionConflict extends Error {
+  constructor(cause: unknown) {
+    super('concurrent write conflict; the transaction will be re-run', { cause });
+    this.name = 'TransactionConflict';
+  }
+}
+
+/** The Kysely handle a unit of work runs on: the pool outside a transaction, one connection inside. */
+export type Db = Kysely<Database>;
+
+/**
+ * Runs the stores' units of work: opens transactions the dialect's way, re-runs a whole
+ * transaction when the database reports a transient conflict (deadlock, serialization
+ * failure, busy), and turns every driver failure into a typed persistence error.
+ */
+export class SqlRunner {
+  readonly dialect: DialectBehaviour;
+  private readonly db: Db;
+
+  constructor(
+    connection: SqlConnection,
+    private readonly transientRetries: number = DEFAULT_TRANSIENT_RETRIES,
+  ) {
+    this.dialect = connection.dialect;
+    this.db = connection.db;
+  }
+
+  /** A single statement (or a few independent ones) outside any transaction. */
+  run<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    return this.withRetries(() => work(this.db));
+  }
+
+  /** A transaction that writes: all of `work` commits, or none of it. */
+  write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.withRetries(() => this.transaction(this.dialect.beginWrite, work));
+  }
+
+  /** A read-only transaction, so multi-statement reads see one consistent state. */
+  read<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.withRetries(() => this.transaction(this.dialect.beginRead, work));
+  }
+
+  /** True when `err` is the driver's duplicate-key failure (for callers that give it a specific meaning). */
+  isDuplicateKey(err: unknown): boolean {
+    return !(err instanceof PersistenceError) && this.dialect.classifyError(err) === 'duplicate-key';
+  }
+
+  private transaction<T>(begin: readonly string[], work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      for (const statement of begin) await sql.raw(statement).execute(conn);
+      let result: T;
+      try {
+        result = await work(conn);
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+      try {
+        await sql`commit`.execute(conn);
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      }
+      return result;
+    });
+  }
+
+  private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (err instanceof PersistenceError) throw err;
+        const kind = err instanceof TransactionConflict ? 'transient' : this.dialect.classifyError(err);
+        if (kind === 'transient' && tries < this.transientRetries) {
+          await backoff(tries);
+          continue;
+        }
+        throw this.toPersistenceError(err, tries);
+      }
+    }
+  }
+
+  private toPersistenceError(err: unknown, retried: number): unknown {
+    const kind = err instanceof TransactionConflict ? 'transient' : this.dialect.classifyError(err);
+    const detail = `${this.dialect.name}: ${errorMessage(err)}`;
+    switch (kind) {
+      case 'duplicate-key':
+        return new AlreadyExistsError(`record already exists (${detail})`, { cause: err });
+      case 'transient':
+        return new UnavailableError(`transaction kept conflicting after ${retried} retries (${detail})`, { cause: err });
+      case 'unavailable':
+        return new UnavailableError(`database unavailable (${detail})`, { cause: err });
+      case 'timeout':
+        return new TimeoutError(`database did not answer in time; the outcome is unknown (${detail})`, { cause: err });
+      case 'invalid-value':
+        return new InvalidPersistenceRequestError(`value rejected by the database (${detail})`, { cause: err });
+      case undefined:
+        // Unclassified failures are bugs (bad SQL, schema drift): surface them unchanged.
+        return err;
+    }
+  }
+}
+
+/** Short jittered exponential backoff, so two conflicting writers do not collide again in lockstep. */
+function backoff(tries: number): Promise<void> {
+  const base = Math.min(200, 5 * 2 ** tries);
+  const delay = base / 2 + Math.random() * base;
+  return new Promise((resolve) => setTimeout(resolve, delay));
+}

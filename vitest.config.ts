@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // (`npx vitest run --project unit`).
 export default defineConfig({
   test: {
+    // The matrix reporter turns the conformance run into conformance/reports/latest.json and the
+    // printed target table; it stays silent when the conformance project did not run.
+    reporters: ['default', './conformance/src/reporter.ts'],
     projects: [
       {
         test: {

@@ -43,7 +43,8 @@ function metaOf(target: Target, state: CellState): CellMeta {
 /**
  * Declares one `describe(target.name)` holding every suite the target's capabilities call
  * for. The target opens once in beforeAll; unavailable targets skip their tests with the
- * reason, and a target that fails to open fails every test with the open error.
+ * reason unless they are required, and a target that fails to open fails every test with the
+ * open error.
  */
 export function describeTarget(selected: SelectedTarget, suites: { readonly core: readonly SuiteDefinition[]; readonly visibility: readonly SuiteDefinition[] }): void {
   const { target } = selected;
@@ -58,7 +59,10 @@ export function describeTarget(selected: SelectedTarget, suites: { readonly core
       try {
         state = { kind: 'open', opened: await target.open() };
       } catch (err) {
-        state = err instanceof TargetUnavailableError ? { kind: 'not-run', reason: err.message } : { kind: 'failed', error: err };
+        const unavailable = err instanceof TargetUnavailableError;
+        if (unavailable && selected.required !== true) state = { kind: 'not-run', reason: err.message };
+        else if (unavailable) state = { kind: 'failed', error: new Error(`required target is unavailable: ${err.message}`, { cause: err }) };
+        else state = { kind: 'failed', error: err };
       }
     }, OPEN_TIMEOUT_MS);
 

@@ -135,23 +135,45 @@ export interface SelectedTarget {
   readonly target: Target;
   /** Set when HOURGLASS_TARGETS leaves the target out. */
   readonly excludedReason?: string;
+  /**
+   * A required target that cannot be opened fails instead of reporting not-run: the embedded
+   * targets always need nothing outside the repository, and CI requires every server it started.
+   */
+  readonly required?: boolean;
 }
 
-/**
- * Applies HOURGLASS_TARGETS (a comma list of target names; unset or empty means all). A name
- * that matches no target is an error, so a typo cannot silently turn a run into "nothing ran".
- */
-export function selectTargets(targets: readonly Target[], hourglassTargets: string | undefined): SelectedTarget[] {
-  const wanted = (hourglassTargets ?? '')
+function parseNameList(text: string | undefined): string[] {
+  return (text ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  if (wanted.length === 0) return targets.map((target) => ({ target }));
+}
+
+function rejectUnknown(targets: readonly Target[], names: readonly string[], variable: string): void {
   const known = new Set(targets.map((t) => t.name));
-  const unknown = wanted.filter((w) => !known.has(w));
+  const unknown = names.filter((w) => !known.has(w));
   if (unknown.length > 0) {
-    throw new Error(`HOURGLASS_TARGETS names unknown targets: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    throw new Error(`${variable} names unknown targets: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
   }
+}
+
+/**
+ * Applies HOURGLASS_TARGETS (a comma list of target names; unset or empty means all) and
+ * HOURGLASS_REQUIRED_TARGETS (targets that must open; embedded targets are always required when
+ * selected). A name that matches no target is an error, so a typo cannot silently turn a run
+ * into "nothing ran".
+ */
+export function selectTargets(targets: readonly Target[], hourglassTargets: string | undefined, requiredTargets?: string): SelectedTarget[] {
+  const wanted = parseNameList(hourglassTargets);
+  const required = parseNameList(requiredTargets);
+  rejectUnknown(targets, wanted, 'HOURGLASS_TARGETS');
+  rejectUnknown(targets, required, 'HOURGLASS_REQUIRED_TARGETS');
   const chosen = new Set(wanted);
-  return targets.map((target) => (chosen.has(target.name) ? { target } : { target, excludedReason: 'excluded by HOURGLASS_TARGETS' }));
+  const mustOpen = new Set(required);
+  return targets.map((target) => {
+    if (wanted.length > 0 && !chosen.has(target.name)) {
+      return { target, excludedReason: 'excluded by HOURGLASS_TARGETS' };
+    }
+    return { target, required: target.provider === 'embedded' || mustOpen.has(target.name) };
+  });
 }

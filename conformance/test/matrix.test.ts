@@ -122,6 +122,15 @@ describe('target selection (HOURGLASS_TARGETS)', () => {
 
   it('rejects names that match no target', () => {
     expect(() => selectTargets(targets, 'sqlite-memory,mysql-8')).toThrow(/unknown targets: mysql-8/);
+    expect(() => selectTargets(targets, undefined, 'postgres-16')).toThrow(/HOURGLASS_REQUIRED_TARGETS names unknown targets: postgres-16/);
+  });
+
+  it('requires the embedded targets always and the named servers on request', () => {
+    const selected = selectTargets(targets, undefined, 'postgres-15');
+    const required = selected.filter((s) => s.required === true).map((s) => s.target.name);
+    expect(required).toEqual(['sqlite-memory', 'sqlite-file', 'postgres-15']);
+    const onlyServer = selectTargets(targets, 'postgres-15');
+    expect(onlyServer.find((s) => s.target.name === 'sqlite-memory')?.required).toBeUndefined();
   });
 });
 

@@ -8,6 +8,6 @@ import '../src/provided-context.js';
 const containerRuntime = inject('containerRuntime');
 const matrix = buildMatrix({ ...defaultMatrixEnvironment, probeContainerRuntime: () => Promise.resolve(containerRuntime) });
 
-for (const selected of selectTargets(matrix, process.env.HOURGLASS_TARGETS)) {
+for (const selected of selectTargets(matrix, process.env.HOURGLASS_TARGETS, process.env.HOURGLASS_REQUIRED_TARGETS)) {
   describeTarget(selected, { core: CORE_SUITES, visibility: VISIBILITY_SUITES });
 }

@@ -1,1 +1,16 @@
-export {};
+export { openSqlStores } from './open.js';
+export type { OpenSqlStoresOptions, SqlStoreOptions, SqliteStoreOptions, ServerStoreOptions, SqlPersistenceStores } from './open.js';
+export type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection, SqlServerConnectionOptions } from './dialects/dialect.js';
+export { DialectNotAvailableError } from './dialects/registry.js';
+export type { ServerDialectName, SqlConnectionOpener } from './dialects/registry.js';
+export { openSqlite, sqliteConnection, sqliteBehaviour, DEFAULT_SQLITE_BUSY_TIMEOUT_MS } from './dialects/sqlite.js';
+export type { SqliteOpenOptions } from './dialects/sqlite.js';
+export { SqlRunner, TransactionConflict, DEFAULT_TRANSIENT_RETRIES } from './runner.js';
+export { CorruptRowError } from './values.js';
+export { SqlClusterMetadataStore } from './stores/cluster-metadata.js';
+export { SqlNamespaceStore } from './stores/namespace.js';
+export { SqlShardStore } from './stores/shard.js';
+export { SqlExecutionStore } from './stores/execution.js';
+export { SqlHistoryStore } from './stores/history.js';
+export { SqlTaskQueueStore } from './stores/task-queue.js';
+export { SqlVisibilityStore } from './stores/visibility.js';

@@ -66,3 +66,14 @@ export function errorCode(err: unknown): string | undefined {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Where a PostgreSQL or MySQL/MariaDB server is and which database the stores use. */
+export interface SqlServerConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  /** Upper bound of the connection pool; the dialect module picks a default. */
+  readonly maxConnections?: number;
+}

@@ -39,7 +39,8 @@ install_java() {
 }
 
 install_jars() {
-  local marker="$target_home/lib/.complete-$cassandra_version"
+  # Bump the recipe revision whenever the resolved jar set changes, so stale caches re-resolve.
+  local marker="$target_home/lib/.complete-$cassandra_version-r2"
   [[ -f "$marker" ]] && return 0
   local pom_dir="$target_home/pom"
   mkdir -p "$pom_dir"
@@ -47,6 +48,8 @@ install_jars() {
   if [[ "$target" == cassandra-3.11 ]]; then
     # 3.11's jamm 0.3.0 cannot measure on Java 11; 0.3.3 can (Zipkin pins the same).
     overrides="<dependency><groupId>com.github.jbellis</groupId><artifactId>jamm</artifactId><version>0.3.3</version></dependency>"
+    # 3.11's daemon still links the Thrift server classes at startup, which cassandra-all does not bring.
+    overrides+="<dependency><groupId>org.apache.cassandra</groupId><artifactId>cassandra-thrift</artifactId><version>$cassandra_version</version></dependency>"
   fi
   cat >"$pom_dir/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">

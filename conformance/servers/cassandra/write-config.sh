@@ -12,8 +12,11 @@ mkdir -p "$conf_dir"
 
 # The yaml loader rejects unknown keys, so 3.11 and 4.0 differ only where their key sets differ.
 version_specific=""
+# 3.11 parses seeds as bare addresses (host:port arrives in 4.0); its storage_port comes from the yaml.
+seeds="127.0.0.1:$storage_port"
 if [[ "$target" == cassandra-3.11 ]]; then
   version_specific="start_rpc: false"
+  seeds="127.0.0.1"
 else
   version_specific="enable_sasi_indexes: false"
 fi
@@ -24,7 +27,8 @@ num_tokens: 1
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 commitlog_sync: periodic
 commitlog_sync_period_in_ms: 10000
-commitlog_segment_size_in_mb: 8
+# A mutation may be at most half a segment; 4 MB blobs in one conditional batch need 32 MB segments.
+commitlog_segment_size_in_mb: 32
 endpoint_snitch: SimpleSnitch
 listen_address: 127.0.0.1
 rpc_address: 127.0.0.1
@@ -35,7 +39,7 @@ native_transport_port: $native_port
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:$storage_port"
+      - seeds: "$seeds"
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
 concurrent_reads: 8
@@ -51,7 +55,7 @@ cas_contention_timeout_in_ms: 5000
 range_request_timeout_in_ms: 20000
 request_timeout_in_ms: 20000
 batch_size_warn_threshold_in_kb: 256
-batch_size_fail_threshold_in_kb: 4096
+batch_size_fail_threshold_in_kb: 65536
 $version_specific
 YAML
 

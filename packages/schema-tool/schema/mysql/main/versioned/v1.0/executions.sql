@@ -1,0 +1,143 @@
+-- Shard leases: every fenced execution write compares range_id inside its transaction.
+CREATE TABLE shards (
+  shard_id INTEGER NOT NULL PRIMARY KEY,
+  range_id BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE executions (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  state INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  next_event_id BIGINT NOT NULL,
+  last_write_version BIGINT NOT NULL,
+  start_version BIGINT NOT NULL,
+  create_request_id VARCHAR(255) NOT NULL,
+  db_record_version BIGINT NOT NULL,
+  execution_info MEDIUMBLOB NOT NULL,
+  execution_info_encoding VARCHAR(64) NOT NULL,
+  execution_state MEDIUMBLOB NOT NULL,
+  execution_state_encoding VARCHAR(64) NOT NULL,
+  checksum BLOB,
+  checksum_encoding VARCHAR(64),
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Which run of a workflow id is current, with the columns create/update conditions compare.
+CREATE TABLE current_executions (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  create_request_id VARCHAR(255) NOT NULL,
+  state INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  start_version BIGINT NOT NULL,
+  last_write_version BIGINT NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE activity_info_maps (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  schedule_id BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, schedule_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE timer_info_maps (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  timer_id VARCHAR(255) NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, timer_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE child_execution_info_maps (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  initiated_id BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, initiated_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE request_cancel_info_maps (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  initiated_id BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, initiated_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE signal_info_maps (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  initiated_id BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, initiated_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE signals_requested_sets (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  signal_id VARCHAR(255) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, signal_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- seq orders the events of one run; the writer holds the execution row, so max(seq) + 1 is safe.
+CREATE TABLE buffered_events (
+  shard_id INTEGER NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  run_id VARCHAR(64) NOT NULL,
+  seq BIGINT NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id, seq)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Immediate categories (transfer, visibility, replication) are read in task-id order.
+CREATE TABLE history_immediate_tasks (
+  shard_id INTEGER NOT NULL,
+  category_id INTEGER NOT NULL,
+  task_id BIGINT NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, category_id, task_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Scheduled categories (timer, archival) are read in (fire time, task id) order.
+CREATE TABLE history_scheduled_tasks (
+  shard_id INTEGER NOT NULL,
+  category_id INTEGER NOT NULL,
+  fire_time BIGINT NOT NULL,
+  task_id BIGINT NOT NULL,
+  namespace_id VARCHAR(64) NOT NULL,
+  workflow_id VARCHAR(255) NOT NULL,
+  data MEDIUMBLOB NOT NULL,
+  data_encoding VARCHAR(64) NOT NULL,
+  PRIMARY KEY (shard_id, category_id, fire_time, task_id)
+) ENGINE=InnoDB ROW_FORMAT=DYNAMIC DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -8,3 +8,4 @@ export * from './validation.js';
 export * from './history-branch.js';
 export * from './codec.js';
 export type * from './stores/index.js';
+export * from './query/index.js';

@@ -1,6 +1,7 @@
 import type { DataBlob } from '../blob.js';
 import type { WorkflowExecutionStatus } from '../enums.js';
 import type { Page, PageRequest } from '../page-token.js';
+import type { VisibilityQuery } from '../query/ast.js';
 import type { EpochMicros } from '../time.js';
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
@@ -53,6 +54,11 @@ export interface VisibilityFilter {
   readonly startTimeTo?: EpochMicros;
   readonly closeTimeFrom?: EpochMicros;
   readonly closeTimeTo?: EpochMicros;
+  /**
+   * A parsed and validated list filter (see parseVisibilityQuery), ANDed with the fields above.
+   * Stores that cannot evaluate it yet must reject it rather than ignore it.
+   */
+  readonly query?: VisibilityQuery;
 }
 
 export interface ListWorkflowExecutionsRequest extends PageRequest {

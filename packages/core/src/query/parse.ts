@@ -1,0 +1,27 @@
+import type { SearchAttributeType } from '../stores/visibility.js';
+import type { VisibilityQuery } from './ast.js';
+import { tokenize } from './lexer.js';
+import { parseSyntax } from './syntax.js';
+import { typecheck } from './typecheck.js';
+
+export interface ParseVisibilityQueryOptions {
+  /** The namespace's registered custom search attributes. System attributes are always known. */
+  readonly customAttributes?: ReadonlyMap<string, SearchAttributeType>;
+  /** Whether the backend can sort by arbitrary attributes; when false, ORDER BY is rejected. */
+  readonly allowOrderBy?: boolean;
+}
+
+const NO_CUSTOM_ATTRIBUTES: ReadonlyMap<string, SearchAttributeType> = new Map();
+
+/**
+ * Parses and validates a Temporal list filter (the SQL-like WHERE clause of ListWorkflowExecutions).
+ * An empty or blank query matches every execution. Throws VisibilityQueryError, and nothing
+ * else, for any text that is not a valid filter.
+ */
+export function parseVisibilityQuery(text: string, options: ParseVisibilityQueryOptions = {}): VisibilityQuery {
+  const syntax = parseSyntax(tokenize(text));
+  return typecheck(syntax, {
+    customAttributes: options.customAttributes ?? NO_CUSTOM_ATTRIBUTES,
+    allowOrderBy: options.allowOrderBy ?? false,
+  });
+}

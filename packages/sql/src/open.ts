@@ -6,7 +6,7 @@ import type { SqlConnection, SqlServerConnectionOptions } from './dialects/diale
 import { errorMessage } from './dialects/dialect.js';
 import { isServerDialect, loadServerDialect } from './dialects/registry.js';
 import type { ServerDialectName } from './dialects/registry.js';
-import { classifySqliteError, openSqlite } from './dialects/sqlite.js';
+import { openSqlite } from './dialects/sqlite.js';
 import { SqlRunner } from './runner.js';
 import { SqlClusterMetadataStore } from './stores/cluster-metadata.js';
 import { SqlExecutionStore } from './stores/execution.js';
@@ -73,10 +73,9 @@ async function openConnection(options: OpenSqlStoresOptions): Promise<SqlConnect
     try {
       return openSqlite({ filename: options.filename, busyTimeoutMs: options.busyTimeoutMs });
     } catch (err) {
-      if (classifySqliteError(err) !== undefined) {
-        throw new UnavailableError(`cannot open SQLite database ${options.filename}: ${errorMessage(err)}`, { cause: err });
-      }
-      throw err;
+      // better-sqlite3 reports a missing directory as a TypeError and other failures as SQLITE_* codes;
+      // either way the database cannot be reached from here.
+      throw new UnavailableError(`cannot open SQLite database ${options.filename}: ${errorMessage(err)}`, { cause: err });
     }
   }
   const opener = await loadServerDialect(options.dialect);

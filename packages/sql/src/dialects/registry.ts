@@ -31,17 +31,21 @@ export function isServerDialect(name: unknown): name is ServerDialectName {
   return typeof name === 'string' && Object.hasOwn(SERVER_DIALECTS, name);
 }
 
-export async function loadServerDialect(name: ServerDialectName): Promise<SqlConnectionOpener> {
-  const entry = SERVER_DIALECTS[name];
+export function loadServerDialect(name: ServerDialectName): Promise<SqlConnectionOpener> {
+  return loadDialectModule(name, SERVER_DIALECTS[name]);
+}
+
+/** Imports `entry.module` (relative to this directory) and returns its `entry.opener` export. */
+export async function loadDialectModule(dialect: string, entry: { readonly module: string; readonly opener: string }): Promise<SqlConnectionOpener> {
   const url = new URL(entry.module, import.meta.url);
   let module: Record<string, unknown>;
   try {
     module = (await import(url.href)) as Record<string, unknown>;
   } catch (err) {
     const missing = errorCode(err) === 'ERR_MODULE_NOT_FOUND' && errorMessage(err).includes(url.pathname);
-    throw new DialectNotAvailableError(name, missing ? `this build has no ${entry.module} module` : `loading ${entry.module} failed: ${errorMessage(err)}`, { cause: err });
+    throw new DialectNotAvailableError(dialect, missing ? `this build has no ${entry.module} module` : `loading ${entry.module} failed: ${errorMessage(err)}`, { cause: err });
   }
   const opener = module[entry.opener];
-  if (typeof opener !== 'function') throw new DialectNotAvailableError(name, `${entry.module} does not export ${entry.opener}`);
+  if (typeof opener !== 'function') throw new DialectNotAvailableError(dialect, `${entry.module} does not export ${entry.opener}`);
   return opener as SqlConnectionOpener;
 }

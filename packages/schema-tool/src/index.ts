@@ -11,3 +11,5 @@ export { compareVersions } from './versions.js';
 export { splitStatements } from './sql/split.js';
 export type { SqlStatement, SplitOptions } from './sql/split.js';
 export { SchemaToolError, SchemaUpdateError, UsageError } from './errors.js';
+export type { SetupCassandraSchemaOptions, AssertCassandraCompatibleOptions } from './cassandra/index.js';
+export { setupCassandraSchema, assertCassandraSchemaCompatible, CASSANDRA_STORE } from './cassandra/index.js';

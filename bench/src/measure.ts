@@ -1,0 +1,26 @@
+import { summarizeRound } from './stats.js';
+import type { RoundSample } from './stats.js';
+import type { BenchTarget } from './targets.js';
+import type { Workload } from './workloads.js';
+
+/** Runs `ops` operations of one workload on one target, one after another, timing each. */
+export async function measureRound(target: BenchTarget, workload: Workload, roundStart: number, ops: number): Promise<RoundSample> {
+  const latenciesUs = new Float64Array(ops);
+  const started = performance.now();
+  for (let index = 0; index < ops; index++) {
+    const opStarted = performance.now();
+    const pending = target.execute(workload, { roundStart, index, opsPerRound: ops });
+    if (pending) await pending;
+    latenciesUs[index] = (performance.now() - opStarted) * 1000;
+  }
+  return summarizeRound(latenciesUs, performance.now() - started);
+}
+
+/**
+ * The order targets run in, rotated every round so none always runs first (warm caches,
+ * a checkpoint that just happened) or last.
+ */
+export function targetOrder<T>(targets: readonly T[], round: number): T[] {
+  const shift = round % targets.length;
+  return [...targets.slice(shift), ...targets.slice(0, shift)];
+}

@@ -1,0 +1,71 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { SqlitePragmas, StorageMode } from './databases.js';
+import type { BenchOptions } from './options.js';
+import type { PerStatementCosts, TransactionCosts } from './overhead.js';
+import type { StatementCount } from './statement-count.js';
+import type { RoundSample, TargetSummary } from './stats.js';
+import type { TargetName } from './targets.js';
+
+/** Everything one run measured; `--output json` prints it as is, the table view is rendered from it. */
+export interface BenchReport {
+  readonly benchmark: 'persistence';
+  readonly command: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly options: Omit<BenchOptions, 'output'> & { readonly warmupRounds: number };
+  readonly machine: MachineInfo;
+  readonly modes: readonly ModeReport[];
+  readonly perStatementCosts: PerStatementCosts;
+}
+
+export interface MachineInfo {
+  readonly cpuCount: number;
+  readonly cpuModel: string;
+  readonly totalMemoryGiB: number;
+  readonly platform: string;
+  readonly node: string;
+  readonly sqlite: string;
+  /** 1/5/15-minute load averages when the run started and ended. */
+  readonly loadAverageAtStart: readonly number[];
+  readonly loadAverageAtEnd: readonly number[];
+}
+
+export interface ModeReport {
+  readonly mode: StorageMode;
+  readonly pragmas: SqlitePragmas;
+  /** The 1-minute load average sampled before every round (warm-up included). */
+  readonly loadAverage1m: { readonly min: number; readonly max: number };
+  readonly workloads: readonly WorkloadReport[];
+  readonly transactionCosts: TransactionCosts;
+  /** File mode only: rows per table per target after the run; all targets must agree. */
+  readonly rowCounts?: Record<TargetName, Record<string, number>>;
+  readonly rowCountsMatch?: boolean;
+}
+
+export interface WorkloadReport {
+  readonly name: string;
+  readonly description: string;
+  /** What one op sends to SQLite; raw sends exactly what kysely-sql sends. */
+  readonly statementsPerOp: Record<'hourglass' | 'baseline', StatementCount>;
+  readonly targets: Record<TargetName, { readonly summary: TargetSummary; readonly rounds: readonly RoundSample[] }>;
+  /** Median over rounds of the per-round ratio of mean latencies (how many times slower). */
+  readonly ratios: { readonly hourglassToRaw: number; readonly kyselySqlToRaw: number; readonly hourglassToKyselySql: number };
+}
+
+export function describeMachine(sqliteVersion: string, loadAverageAtStart: readonly number[]): MachineInfo {
+  const cpuList = cpus();
+  return {
+    cpuCount: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    totalMemoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+    sqlite: sqliteVersion,
+    loadAverageAtStart,
+    loadAverageAtEnd: roundLoad(loadavg()),
+  };
+}
+
+export function roundLoad(load: readonly number[]): number[] {
+  return load.map((x) => Math.round(x * 100) / 100);
+}

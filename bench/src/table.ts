@@ -1,0 +1,92 @@
+import type { BenchReport, ModeReport } from './report.js';
+import { TARGET_NAMES } from './targets.js';
+import type { TargetName } from './targets.js';
+
+type Align = 'left' | 'right';
+
+/** A Markdown table, so the same text reads well in a terminal and pastes into docs/benchmarks.md. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[]): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const cell = (text: string, c: number) => (align[c] === 'right' ? text.padStart(widths[c]!) : text.padEnd(widths[c]!));
+  const line = (cells: readonly string[]) => `| ${cells.map((text, c) => cell(text, c)).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (align[c] === 'right' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+function fixed(n: number, digits: number): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+function grouped(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
+}
+
+function statements(count: { statements: number; transactions: number }): string {
+  return `${fixed(count.statements, count.statements % 1 === 0 ? 0 : 1)} (${fixed(count.transactions, count.transactions % 1 === 0 ? 0 : 1)} tx)`;
+}
+
+function ratioToRaw(workload: ModeReport['workloads'][number], target: TargetName): string {
+  if (target === 'raw') return '1.00';
+  return fixed(target === 'hourglass' ? workload.ratios.hourglassToRaw : workload.ratios.kyselySqlToRaw, 2);
+}
+
+export function renderModeTable(mode: ModeReport): string {
+  const rows: string[][] = [];
+  for (const workload of mode.workloads) {
+    for (const target of TARGET_NAMES) {
+      const s = workload.targets[target].summary;
+      rows.push([
+        target === 'hourglass' ? workload.name : '',
+        target,
+        grouped(s.opsPerSec),
+        fixed(s.p50Us, 1),
+        fixed(s.p99Us, 1),
+        statements(target === 'hourglass' ? workload.statementsPerOp.hourglass : workload.statementsPerOp.baseline),
+        ratioToRaw(workload, target),
+      ]);
+    }
+  }
+  return renderTable(['workload', 'target', 'ops/s', 'p50 µs', 'p99 µs', 'statements/op', '× raw'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']);
+}
+
+export function renderReport(report: BenchReport): string {
+  const m = report.machine;
+  const out: string[] = [
+    `Hourglass persistence benchmark — ${report.startedAt}`,
+    `command: ${report.command}`,
+    `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}, SQLite ${m.sqlite}`,
+    `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
+    `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median of per-round mean-latency ratios`,
+  ];
+  for (const mode of report.modes) {
+    out.push(
+      '',
+      `## ${mode.mode} (journal_mode=${mode.pragmas.journalMode}, synchronous=${mode.pragmas.synchronous}); 1-min load average during rounds ${fixed(mode.loadAverage1m.min, 2)}–${fixed(mode.loadAverage1m.max, 2)}`,
+      '',
+      renderModeTable(mode),
+      '',
+      `hourglass / kysely-sql: ${mode.workloads.map((w) => `${w.name} ${fixed(w.ratios.hourglassToKyselySql, 2)}`).join(', ')}`,
+      `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through Kysely ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
+    );
+    if (mode.rowCounts) out.push(`rows written match across targets: ${mode.rowCountsMatch ? 'yes' : `NO ${JSON.stringify(mode.rowCounts)}`}`);
+  }
+  const c = report.perStatementCosts;
+  out.push(
+    '',
+    '## per-statement costs (µs, :memory:)',
+    '',
+    renderTable(
+      ['step', 'µs'],
+      [
+        ['Kysely build + compile: INSERT INTO executions (17 columns)', fixed(c.kyselyCompileInsertUs, 2)],
+        ['Kysely build + compile: SELECT current run (3 WHERE terms)', fixed(c.kyselyCompileSelectUs, 2)],
+        ['better-sqlite3 prepare: that INSERT', fixed(c.prepareInsertUs, 2)],
+        ['better-sqlite3 prepare: that SELECT', fixed(c.prepareSelectUs, 2)],
+        ['shard-fence SELECT on a cached prepared statement', fixed(c.preparedSelectUs, 2)],
+        ['the same SELECT through Kysely (compiled SQL; prepare + promises + mutex)', fixed(c.kyselyExecuteSelectUs, 2)],
+      ],
+      ['left', 'right'],
+    ),
+  );
+  return out.join('\n');
+}

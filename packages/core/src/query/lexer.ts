@@ -40,6 +40,10 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const start = i;
+    const pair = text.slice(i, i + 2);
+    if (pair === '--' || pair === '/*') {
+      throw new VisibilityQueryError('syntax', 'comments are not supported in a visibility query', start);
+    }
     if (ch === "'" || ch === '"') {
       const { value, end } = readQuoted(text, start, ch, true);
       tokens.push({ kind: 'string', value, position: start });

@@ -66,19 +66,19 @@ class SyntaxParser {
 
   parseQuery(): SyntaxQuery {
     let where: SyntaxExpr | undefined;
-    if (!this.atEnd() && !this.atKeyword('ORDER')) where = this.parseOr();
+    if (!this.atEnd() && !this.atOrderBy()) where = this.parseOr();
     let orderBy: SyntaxOrderBy[] = [];
     let orderByPosition: number | undefined;
-    if (this.atKeyword('ORDER')) {
+    if (this.atOrderBy()) {
       orderByPosition = this.next().position;
-      this.expectKeyword('BY');
+      this.next();
       orderBy = this.parseOrderByTerms();
     }
     const rest = this.peek();
     if (rest.kind === 'keyword' && (rest.keyword === 'GROUP' || rest.keyword === 'LIMIT')) {
       throw new VisibilityQueryError('unsupported', `${rest.keyword === 'GROUP' ? 'GROUP BY' : 'LIMIT'} clause is not supported`, rest.position);
     }
-    if (rest.kind !== 'end') throw this.unexpected(rest, where === undefined ? 'a condition' : 'AND, OR, ORDER BY or the end of the query');
+    if (rest.kind !== 'end') throw this.unexpected(rest, orderByPosition === undefined ? 'AND, OR, ORDER BY or the end of the query' : "',' or the end of the query");
     return { where, orderBy, orderByPosition };
   }
 
@@ -260,9 +260,14 @@ class SyntaxParser {
     return this.peek().kind === 'end';
   }
 
-  private atKeyword(keyword: string): boolean {
-    const token = this.peek();
+  private atKeyword(keyword: string, lookahead = 0): boolean {
+    const token = this.tokens[Math.min(this.index + lookahead, this.tokens.length - 1)]!;
     return token.kind === 'keyword' && token.keyword === keyword;
+  }
+
+  /** ORDER alone is more likely a misspelt attribute name than a clause, and gets that error instead. */
+  private atOrderBy(): boolean {
+    return this.atKeyword('ORDER') && this.atKeyword('BY', 1);
   }
 
   private acceptPunctuation(symbol: Punctuation): boolean {

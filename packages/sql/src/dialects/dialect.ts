@@ -1,4 +1,5 @@
-import type { Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
+import type { Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { SearchAttributeType } from '@hourglass/core';
 import type { SqlDialectName, SqlExecutor } from '@hourglass/schema-tool';
 import type { Database } from '../tables.js';
 
@@ -34,7 +35,28 @@ export interface DialectBehaviour {
   upsertClause(keys: readonly string[], updates: readonly string[]): RawBuilder<unknown>;
   /** Trailing clause of an INSERT that leaves an existing row with the same `keys` untouched. */
   insertIgnoreClause(keys: readonly string[]): RawBuilder<unknown>;
+  /** Present when the dialect can evaluate list-filter queries over search attributes. */
+  readonly searchAttributes?: SearchAttributeSql;
 }
+
+/**
+ * How one dialect reaches custom search attributes inside the `search_attributes` JSON column.
+ * Every expression yields NULL (or false) when the run has no attribute of that name and type,
+ * so a value stored under another type never compares as if it were this one.
+ */
+export interface SearchAttributeSql {
+  /** The attribute's scalar value (Keyword, Text, Int, Double, Bool as 1/0, Datetime). */
+  value(name: string, type: Exclude<SearchAttributeType, 'KeywordList'>): RawBuilder<unknown>;
+  /** Whether the run has the KeywordList attribute at all. */
+  listPresent(name: string): RawBuilder<SqlBool>;
+  /** Whether the run's KeywordList holds at least one of `values`. */
+  listContainsAny(name: string, values: readonly string[]): RawBuilder<SqlBool>;
+  /** Full-text match of a Text value: every word of `query` occurs as a word of the text, ignoring case. */
+  textMatches(text: RawBuilder<unknown>, query: string): RawBuilder<SqlBool>;
+  /** Whether `text` begins with `prefix`, comparing exactly (LIKE would fold case and treat % and _ specially). */
+  startsWith(text: RawBuilder<unknown>, prefix: string): RawBuilder<SqlBool>;
+}
+
 
 /** One opened database: the Kysely instance the stores use plus what the schema tool needs. */
 export interface SqlConnection {

@@ -6,6 +6,7 @@ import type { Database } from '../tables.js';
 import type { DialectBehaviour, DriverErrorKind, SqlConnection } from './dialect.js';
 import { errorCode } from './dialect.js';
 import { onConflictDoNothing, onConflictUpdate } from './sql-clauses.js';
+import { registerTextMatch, sqliteSearchAttributes } from './sqlite-search-attributes.js';
 
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
@@ -21,6 +22,7 @@ export const sqliteBehaviour: DialectBehaviour = {
   },
   upsertClause: onConflictUpdate,
   insertIgnoreClause: onConflictDoNothing,
+  searchAttributes: sqliteSearchAttributes,
 };
 
 export function classifySqliteError(err: unknown): DriverErrorKind | undefined {
@@ -61,6 +63,7 @@ export function configureSqlite(handle: BetterSqlite3.Database, busyTimeoutMs: n
 
 /** Wraps an already-open better-sqlite3 handle; `ownsHandle` decides whether close() closes it. */
 export function sqliteConnection(handle: BetterSqlite3.Database, options: { ownsHandle: boolean }): SqlConnection {
+  registerTextMatch(handle);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return {
     dialect: sqliteBehaviour,

@@ -8,8 +8,10 @@ import type {
   Page,
   VisibilityFilter,
   VisibilityRecord,
+  VisibilityQuery,
   VisibilityStore,
 } from '@hourglass/core';
+import type { DialectBehaviour } from '../dialects/dialect.js';
 import { InvalidPersistenceRequestError } from '@hourglass/core';
 import { decodeCursor, fetchSize, toPage } from '../paging.js';
 import type { Db, SqlRunner } from '../runner.js';
@@ -17,6 +19,7 @@ import type { ExecutionsVisibilityTable } from '../tables.js';
 import { optionalText, requireId, requireName, requireObject, MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../validate.js';
 import { bindBytes, int, optionalInt, readBlob } from '../values.js';
 import { decodeSearchAttributes, encodeSearchAttributes, validateSearchAttributes } from './search-attributes.js';
+import { queryCondition } from './visibility-query.js';
 
 const RUNNING = WorkflowExecutionStatus.Running;
 
@@ -70,7 +73,7 @@ export class SqlVisibilityStore implements VisibilityStore {
     if (cursor && cursor[0] !== 0 && cursor[0] !== 1) throw new InvalidPersistenceRequestError('malformed next page token');
     if (matchesNothing(request.filter)) return { items: [] };
     const rows = await this.runner.run((db) => {
-      let q = filtered(db, request.namespaceId, request.filter)
+      let q = filtered(db, this.runner.dialect, request.namespaceId, request.filter)
         .selectAll()
         .orderBy(openRank(), 'asc')
         .orderBy('start_time', 'desc')
@@ -93,14 +96,14 @@ export class SqlVisibilityStore implements VisibilityStore {
     if (matchesNothing(request.filter)) return grouped ? { count: 0, groups: [] } : { count: 0 };
     if (!grouped) {
       const row = await this.runner.run((db) =>
-        filtered(db, request.namespaceId, request.filter)
+        filtered(db, this.runner.dialect, request.namespaceId, request.filter)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow(),
       );
       return { count: int(row.n, 'count') };
     }
     const rows = await this.runner.run((db) =>
-      filtered(db, request.namespaceId, request.filter)
+      filtered(db, this.runner.dialect, request.namespaceId, request.filter)
         .select((eb) => ['status', eb.fn.countAll().as('n')])
         .groupBy('status')
         .orderBy('status')
@@ -119,9 +122,17 @@ export class SqlVisibilityStore implements VisibilityStore {
   }
 }
 
-function filtered(db: Db, namespaceId: string, filter: VisibilityFilter | undefined) {
+function filtered(db: Db, dialect: DialectBehaviour, namespaceId: string, filter: VisibilityFilter | undefined) {
   let q = db.selectFrom('executions_visibility').where('namespace_id', '=', namespaceId);
   if (filter === undefined) return q;
+  if (filter.query !== undefined) {
+    // Ignoring a query would return runs it excludes, so a dialect without the translation refuses it.
+    if (dialect.searchAttributes === undefined) {
+      throw new InvalidPersistenceRequestError(`the ${dialect.name} visibility store does not evaluate list-filter queries yet`);
+    }
+    const condition = queryCondition(filter.query, dialect.searchAttributes);
+    if (condition !== undefined) q = q.where(condition);
+  }
   if (filter.statuses !== undefined) q = q.where('status', 'in', [...filter.statuses]);
   if (filter.workflowTypeName !== undefined) q = q.where('workflow_type_name', '=', filter.workflowTypeName);
   if (filter.workflowId !== undefined) q = q.where('workflow_id', '=', filter.workflowId);
@@ -164,8 +175,12 @@ function validateFilter(filter: unknown): asserts filter is VisibilityFilter | u
   for (const bound of ['startTimeFrom', 'startTimeTo', 'closeTimeFrom', 'closeTimeTo'] as const) {
     if (f[bound] !== undefined) requireSafeInteger(f[bound], `filter.${bound}`);
   }
-  // Ignoring a list-filter query would return runs it excludes; refuse it until it is translated.
-  if (f.query !== undefined) throw new InvalidPersistenceRequestError('the SQL visibility store does not evaluate list-filter queries yet');
+  if (f.query !== undefined) {
+    const q = f.query as Partial<VisibilityQuery> | null;
+    if (typeof q !== 'object' || q === null || !Array.isArray(q.orderBy)) {
+      throw new InvalidPersistenceRequestError('filter.query must be a VisibilityQuery from parseVisibilityQuery');
+    }
+  }
 }
 
 function requireStatus(value: unknown, field: string): asserts value is WorkflowExecutionStatus {

@@ -1,10 +1,25 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { summarizeRound } from './stats.js';
 import type { RoundSample } from './stats.js';
 import type { BenchTarget } from './targets.js';
 import type { Workload } from './workloads.js';
 
+/**
+ * A full collection before each timed run, so a target is not charged for the garbage the
+ * previous target left. `npm run bench` cannot pass --expose-gc to node, hence the flag is
+ * set at run time and `gc` fetched from a fresh context.
+ */
+function exposeGarbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const collectGarbage = exposeGarbageCollector();
+
 /** Runs `ops` operations of one workload on one target, one after another, timing each. */
 export async function measureRound(target: BenchTarget, workload: Workload, roundStart: number, ops: number): Promise<RoundSample> {
+  collectGarbage();
   const latenciesUs = new Float64Array(ops);
   const started = performance.now();
   for (let index = 0; index < ops; index++) {

@@ -12,7 +12,7 @@ export interface BenchOptions {
   readonly modes: readonly StorageMode[];
 }
 
-export const DEFAULT_OPTIONS: BenchOptions = { ops: 1000, rounds: 5, output: 'table', modes: STORAGE_MODES };
+export const DEFAULT_OPTIONS: BenchOptions = { ops: 2000, rounds: 7, output: 'table', modes: STORAGE_MODES };
 
 export const USAGE = `Usage: npm run bench -- [--ops N] [--rounds R] [--output table|json] [--mode file|memory]
 

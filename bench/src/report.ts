@@ -3,7 +3,7 @@ import type { SqlitePragmas, StorageMode } from './databases.js';
 import type { BenchOptions } from './options.js';
 import type { PerStatementCosts, TransactionCosts } from './overhead.js';
 import type { StatementCount } from './statement-count.js';
-import type { RoundSample, TargetSummary } from './stats.js';
+import type { RoundSample, Slowdown, TargetSummary } from './stats.js';
 import type { TargetName } from './targets.js';
 
 /** Everything one run measured; `--output json` prints it as is, the table view is rendered from it. */
@@ -48,8 +48,8 @@ export interface WorkloadReport {
   /** What one op sends to SQLite; raw sends exactly what kysely-sql sends. */
   readonly statementsPerOp: Record<'hourglass' | 'baseline', StatementCount>;
   readonly targets: Record<TargetName, { readonly summary: TargetSummary; readonly rounds: readonly RoundSample[] }>;
-  /** Median over rounds of the per-round ratio of mean latencies (how many times slower). */
-  readonly ratios: { readonly hourglassToRaw: number; readonly kyselySqlToRaw: number; readonly hourglassToKyselySql: number };
+  /** How many times slower, from per-round ratios over the measured rounds. */
+  readonly ratios: { readonly hourglassToRaw: Slowdown; readonly kyselySqlToRaw: Slowdown; readonly hourglassToKyselySql: Slowdown };
 }
 
 export function describeMachine(sqliteVersion: string, loadAverageAtStart: readonly number[]): MachineInfo {

@@ -8,7 +8,7 @@ import { describeMachine, roundLoad } from './report.js';
 import type { BenchReport, ModeReport, WorkloadReport } from './report.js';
 import { countPreparedStatements } from './statement-count.js';
 import type { StatementCount } from './statement-count.js';
-import { medianRatio, summarizeRounds } from './stats.js';
+import { slowdown, summarizeRounds } from './stats.js';
 import type { RoundSample } from './stats.js';
 import { TARGET_NAMES, openTargets, rowCountsAfterClose } from './targets.js';
 import type { BenchTarget, TargetName } from './targets.js';
@@ -121,9 +121,9 @@ function workloadReport(workload: Workload, samples: Map<TargetName, RoundSample
     statementsPerOp,
     targets,
     ratios: {
-      hourglassToRaw: medianRatio(rounds('hourglass'), rounds('raw')),
-      kyselySqlToRaw: medianRatio(rounds('kysely-sql'), rounds('raw')),
-      hourglassToKyselySql: medianRatio(rounds('hourglass'), rounds('kysely-sql')),
+      hourglassToRaw: slowdown(rounds('hourglass'), rounds('raw')),
+      kyselySqlToRaw: slowdown(rounds('kysely-sql'), rounds('raw')),
+      hourglassToKyselySql: slowdown(rounds('hourglass'), rounds('kysely-sql')),
     },
   };
 }

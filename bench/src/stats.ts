@@ -51,14 +51,47 @@ export function summarizeRounds(rounds: readonly RoundSample[]): TargetSummary {
   };
 }
 
+/** One figure of a round: its mean latency (what throughput sees) or its median latency (robust to stalls). */
+export type RoundFigure = 'mean' | 'p50';
+
+function figure(sample: RoundSample, which: RoundFigure): number {
+  return which === 'mean' ? (sample.elapsedMs * 1000) / sample.ops : sample.p50Us;
+}
+
 /**
- * How many times longer `subject` took than `reference`, computed per round (both ran back to
- * back under the same machine load) and then the median over rounds.
+ * Per-round ratios subject/reference: both ran back to back in the same round, under the same
+ * machine load, so the ratio is steadier than either figure alone.
  */
-export function medianRatio(subject: readonly RoundSample[], reference: readonly RoundSample[]): number {
-  const ratios = subject.map((s, i) => {
-    const r = reference[i];
-    return r === undefined ? Number.NaN : s.elapsedMs / s.ops / (r.elapsedMs / r.ops);
-  });
-  return median(ratios.filter((x) => Number.isFinite(x)));
+export function roundRatios(subject: readonly RoundSample[], reference: readonly RoundSample[], which: RoundFigure): number[] {
+  return subject
+    .map((s, i) => {
+      const r = reference[i];
+      return r === undefined ? Number.NaN : figure(s, which) / figure(r, which);
+    })
+    .filter((x) => Number.isFinite(x));
+}
+
+/** The median ratio, with the lowest and highest round beside it to show how much the rounds agreed. */
+export interface Ratio {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function ratioOverRounds(subject: readonly RoundSample[], reference: readonly RoundSample[], which: RoundFigure): Ratio {
+  const ratios = roundRatios(subject, reference, which);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
+
+/**
+ * How many times longer subject took than reference: by mean latency (includes the stalls a
+ * shared machine causes: preemption, GC) and by median latency (the typical op).
+ */
+export interface Slowdown {
+  readonly byMean: Ratio;
+  readonly byP50: Ratio;
+}
+
+export function slowdown(subject: readonly RoundSample[], reference: readonly RoundSample[]): Slowdown {
+  return { byMean: ratioOverRounds(subject, reference, 'mean'), byP50: ratioOverRounds(subject, reference, 'p50') };
 }

@@ -1,4 +1,5 @@
 import type { BenchReport, ModeReport } from './report.js';
+import type { Ratio, Slowdown } from './stats.js';
 import { TARGET_NAMES } from './targets.js';
 import type { TargetName } from './targets.js';
 
@@ -25,12 +26,20 @@ function statements(count: { statements: number; transactions: number }): string
   return `${fixed(count.statements, count.statements % 1 === 0 ? 0 : 1)} (${fixed(count.transactions, count.transactions % 1 === 0 ? 0 : 1)} tx)`;
 }
 
-function ratioToRaw(workload: ModeReport['workloads'][number], target: TargetName): string {
-  if (target === 'raw') return '1.00';
-  return fixed(target === 'hourglass' ? workload.ratios.hourglassToRaw : workload.ratios.kyselySqlToRaw, 2);
+function ratio(r: Ratio, rounds: number): string {
+  return rounds > 1 ? `${fixed(r.median, 2)} (${fixed(r.min, 2)}–${fixed(r.max, 2)})` : fixed(r.median, 2);
 }
 
-export function renderModeTable(mode: ModeReport): string {
+function slowdownToRaw(workload: ModeReport['workloads'][number], target: TargetName): Slowdown | undefined {
+  if (target === 'raw') return undefined;
+  return target === 'hourglass' ? workload.ratios.hourglassToRaw : workload.ratios.kyselySqlToRaw;
+}
+
+function ratioCells(toRaw: Slowdown | undefined, rounds: number): [string, string] {
+  return toRaw ? [ratio(toRaw.byMean, rounds), fixed(toRaw.byP50.median, 2)] : ['1', '1'];
+}
+
+export function renderModeTable(mode: ModeReport, rounds: number): string {
   const rows: string[][] = [];
   for (const workload of mode.workloads) {
     for (const target of TARGET_NAMES) {
@@ -42,11 +51,15 @@ export function renderModeTable(mode: ModeReport): string {
         fixed(s.p50Us, 1),
         fixed(s.p99Us, 1),
         statements(target === 'hourglass' ? workload.statementsPerOp.hourglass : workload.statementsPerOp.baseline),
-        ratioToRaw(workload, target),
+        ...ratioCells(slowdownToRaw(workload, target), rounds),
       ]);
     }
   }
-  return renderTable(['workload', 'target', 'ops/s', 'p50 µs', 'p99 µs', 'statements/op', '× raw'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']);
+  return renderTable(
+    ['workload', 'target', 'ops/s', 'p50 µs', 'p99 µs', 'statements/op', '× raw, mean (round range)', '× raw, p50'],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
 }
 
 export function renderReport(report: BenchReport): string {
@@ -56,16 +69,19 @@ export function renderReport(report: BenchReport): string {
     `command: ${report.command}`,
     `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}, SQLite ${m.sqlite}`,
     `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
-    `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median of per-round mean-latency ratios`,
+    `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,
+    '',
+    'workloads (hourglass = the @hourglass/sql SQLite store; raw = the fewest statements writing the same rows with the same checks, on cached better-sqlite3 prepared statements; kysely-sql = those same statements sent through Kysely\'s driver):',
+    ...(report.modes[0]?.workloads ?? []).map((w) => `- ${w.name}: ${w.description}`),
   ];
   for (const mode of report.modes) {
     out.push(
       '',
       `## ${mode.mode} (journal_mode=${mode.pragmas.journalMode}, synchronous=${mode.pragmas.synchronous}); 1-min load average during rounds ${fixed(mode.loadAverage1m.min, 2)}–${fixed(mode.loadAverage1m.max, 2)}`,
       '',
-      renderModeTable(mode),
+      renderModeTable(mode, report.options.rounds),
       '',
-      `hourglass / kysely-sql: ${mode.workloads.map((w) => `${w.name} ${fixed(w.ratios.hourglassToKyselySql, 2)}`).join(', ')}`,
+      `hourglass / kysely-sql, mean: ${mode.workloads.map((w) => `${w.name} ${ratio(w.ratios.hourglassToKyselySql.byMean, report.options.rounds)}`).join(', ')}`,
       `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through Kysely ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
     );
     if (mode.rowCounts) out.push(`rows written match across targets: ${mode.rowCountsMatch ? 'yes' : `NO ${JSON.stringify(mode.rowCounts)}`}`);

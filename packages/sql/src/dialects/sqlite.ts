@@ -10,6 +10,9 @@ import { registerTextMatch, sqliteSearchAttributes } from './sqlite-search-attri
 
 export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
+/** The stores issue a few hundred distinct statements; beyond that the least recently used are re-prepared. */
+const STATEMENT_CACHE_SIZE = 512;
+
 export const sqliteBehaviour: DialectBehaviour = {
   name: 'sqlite',
   // IMMEDIATE takes the write lock up front, so two writers never both read and then
@@ -64,7 +67,7 @@ export function configureSqlite(handle: BetterSqlite3.Database, busyTimeoutMs: n
 /** Wraps an already-open better-sqlite3 handle; `ownsHandle` decides whether close() closes it. */
 export function sqliteConnection(handle: BetterSqlite3.Database, options: { ownsHandle: boolean }): SqlConnection {
   registerTextMatch(handle);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle, STATEMENT_CACHE_SIZE) }) });
   return {
     dialect: sqliteBehaviour,
     db,
@@ -76,6 +79,34 @@ export function sqliteConnection(handle: BetterSqlite3.Database, options: { owns
     async close() {
       // Kysely's SQLite driver closes the handle on destroy; a borrowed handle must stay open.
       if (options.ownsHandle) await db.destroy();
+    },
+  };
+}
+
+/**
+ * Kysely prepares every statement anew, and parsing SQL costs more than running most of these
+ * small statements. Reusing prepared statements is safe here because Kysely's SQLite driver
+ * runs one statement at a time on the connection and the stores never stream results.
+ */
+export function withStatementCache(handle: BetterSqlite3.Database, capacity: number): { prepare(sql: string): BetterSqlite3.Statement; close(): void } {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached !== undefined) {
+        // Re-insert to mark it most recently used (a Map iterates in insertion order).
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = handle.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > capacity) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+    close() {
+      cache.clear();
+      handle.close();
     },
   };
 }

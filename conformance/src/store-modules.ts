@@ -38,6 +38,8 @@ export interface ElasticsearchVisibilityOptions {
   readonly url: string;
   readonly index: string;
   readonly setupSchema?: boolean;
+  /** Writes wait for the index refresh, so the suite's list/count right after a write see it. */
+  readonly refreshOnWrite?: boolean;
 }
 
 export type OpenElasticsearchVisibilityStore = (

@@ -27,7 +27,7 @@ export async function openOnFreshIndex(url: string): Promise<OpenedTarget> {
     if (!response.ok && response.status !== 404) throw new Error(`DELETE index ${index} answered ${response.status}`);
   };
   try {
-    const visibility = await openVisibility({ url, index, setupSchema: true });
+    const visibility = await openVisibility({ url, index, setupSchema: true, refreshOnWrite: true });
     return {
       visibility,
       serverVersion: visibility.serverVersion ?? serverVersion,

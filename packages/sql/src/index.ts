@@ -1,6 +1,7 @@
 export { openSqlStores } from './open.js';
 export type { OpenSqlStoresOptions, SqlStoreOptions, SqliteStoreOptions, ServerStoreOptions, SqlPersistenceStores } from './open.js';
-export type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection, SqlServerConnectionOptions } from './dialects/dialect.js';
+export type { DialectBehaviour, DriverErrorKind, RowLock, SearchAttributeSql, SqlConnection, SqlServerConnectionOptions } from './dialects/dialect.js';
+export type { ServerConnectionTuning, ServerDialectOptions, ServerTlsOptions } from './dialects/server-options.js';
 export { DialectNotAvailableError } from './dialects/registry.js';
 export type { ServerDialectName, SqlConnectionOpener } from './dialects/registry.js';
 export { openSqlite, sqliteConnection, sqliteBehaviour, DEFAULT_SQLITE_BUSY_TIMEOUT_MS } from './dialects/sqlite.js';

@@ -2,12 +2,13 @@ import { InvalidPersistenceRequestError, UnavailableError, requireSafeInteger } 
 import type { PersistenceStores, VisibilityStore } from '@hourglass/core';
 import { assertSchemaCompatible, setupSchema } from '@hourglass/schema-tool';
 import type { ProgressEvent, StoreName } from '@hourglass/schema-tool';
-import type { SqlConnection, SqlServerConnectionOptions } from './dialects/dialect.js';
+import type { SqlConnection } from './dialects/dialect.js';
+import type { ServerDialectOptions } from './dialects/server-options.js';
 import { errorMessage } from './dialects/dialect.js';
 import { isServerDialect, loadServerDialect } from './dialects/registry.js';
 import type { ServerDialectName } from './dialects/registry.js';
 import { openSqlite } from './dialects/sqlite.js';
-import { SqlRunner } from './runner.js';
+import { SqlRunner, toPersistenceError } from './runner.js';
 import { SqlClusterMetadataStore } from './stores/cluster-metadata.js';
 import { SqlExecutionStore } from './stores/execution.js';
 import { SqlHistoryStore } from './stores/history.js';
@@ -25,9 +26,10 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
-export interface ServerStoreOptions extends SqlServerConnectionOptions {
+/** Where the server is, plus the server dialects' pool, timeout and TLS settings. */
+export type ServerStoreOptions = ServerDialectOptions & {
   readonly dialect: ServerDialectName;
-}
+};
 
 export type SqlStoreOptions = SqliteStoreOptions | ServerStoreOptions;
 
@@ -64,7 +66,7 @@ export async function openSqlStores(options: OpenSqlStoresOptions): Promise<SqlP
     return bundle(connection, new SqlRunner(connection, options.transientRetries), serverVersion);
   } catch (err) {
     await connection.close().catch(() => undefined);
-    throw err;
+    throw toPersistenceError(connection.dialect, err);
   }
 }
 

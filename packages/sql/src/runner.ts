@@ -96,29 +96,33 @@ export class SqlRunner {
           await backoff(tries);
           continue;
         }
-        throw this.toPersistenceError(err, tries);
+        throw toPersistenceError(this.dialect, err, tries);
       }
     }
   }
+}
 
-  private toPersistenceError(err: unknown, retried: number): unknown {
-    const kind = err instanceof TransactionConflict ? 'transient' : this.dialect.classifyError(err);
-    const detail = `${this.dialect.name}: ${errorMessage(err)}`;
-    switch (kind) {
-      case 'duplicate-key':
-        return new AlreadyExistsError(`record already exists (${detail})`, { cause: err });
-      case 'transient':
-        return new UnavailableError(`transaction kept conflicting after ${retried} retries (${detail})`, { cause: err });
-      case 'unavailable':
-        return new UnavailableError(`database unavailable (${detail})`, { cause: err });
-      case 'timeout':
-        return new TimeoutError(`database did not answer in time; the outcome is unknown (${detail})`, { cause: err });
-      case 'invalid-value':
-        return new InvalidPersistenceRequestError(`value rejected by the database (${detail})`, { cause: err });
-      case undefined:
-        // Unclassified failures are bugs (bad SQL, schema drift): surface them unchanged.
-        return err;
-    }
+/**
+ * Turns a driver failure into the typed persistence error its kind calls for. Unclassified
+ * failures are bugs (bad SQL, schema drift) and come back unchanged.
+ */
+export function toPersistenceError(dialect: DialectBehaviour, err: unknown, retried = 0): unknown {
+  if (err instanceof PersistenceError) return err;
+  const kind = err instanceof TransactionConflict ? 'transient' : dialect.classifyError(err);
+  const detail = `${dialect.name}: ${errorMessage(err)}`;
+  switch (kind) {
+    case 'duplicate-key':
+      return new AlreadyExistsError(`record already exists (${detail})`, { cause: err });
+    case 'transient':
+      return new UnavailableError(`transaction kept conflicting after ${retried} retries (${detail})`, { cause: err });
+    case 'unavailable':
+      return new UnavailableError(`database unavailable (${detail})`, { cause: err });
+    case 'timeout':
+      return new TimeoutError(`database did not answer in time; the outcome is unknown (${detail})`, { cause: err });
+    case 'invalid-value':
+      return new InvalidPersistenceRequestError(`value rejected by the database (${detail})`, { cause: err });
+    case undefined:
+      return err;
   }
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -98,6 +99,24 @@ describe('openSqlStores options', () => {
     ['a server without database', { dialect: 'postgres', host: 'localhost', port: 5432, user: 'u' }],
   ])('rejects %s with InvalidPersistenceRequestError', async (_what, options) => {
     await expect(openSqlStores(options as unknown as OpenSqlStoresOptions)).rejects.toBeInstanceOf(InvalidPersistenceRequestError);
+  });
+});
+
+/** A TCP port on which nothing listens: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('openSqlStores on a server dialect', () => {
+  it.each(['postgres', 'mysql'] as const)('reports a %s server that refuses connections as UnavailableError', async (dialect) => {
+    const port = await closedPort();
+    const failure = openSqlStores({ dialect, host: '127.0.0.1', port, user: 'nobody', database: 'none', setupSchema: true });
+    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
+    await expect(failure).rejects.toMatchObject({ message: expect.stringContaining(`${dialect}:`) });
   });
 });
 

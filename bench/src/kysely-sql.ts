@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { QueryResult } from 'kysely';
+import type { SqlConnection } from '@hourglass/sql';
 import type { Row, ScriptUnit, SqlScript, SqlStatement, StatementResult } from './sql-script.js';
 
 interface QueryRunner {
@@ -12,17 +12,18 @@ const COMMIT = CompiledQuery.raw('commit');
 const ROLLBACK = CompiledQuery.raw('rollback');
 
 /**
- * The baseline's exact statements sent through Kysely's SQLite driver the way the store's
- * runner sends its own: one awaited query at a time on the driver's single connection,
- * transactions opened with BEGIN IMMEDIATE. No query builder is involved, so the gap to the
- * raw baseline is the driver path itself (a fresh prepare per statement, promises, the
- * connection mutex), and the gap to the store is the store's own work.
+ * The baseline's exact statements sent through the store's own Kysely connection (built by
+ * @hourglass/sql's sqliteConnection, so the same driver and driver settings) the way the
+ * store's runner sends its own: one awaited query at a time, transactions opened with BEGIN
+ * IMMEDIATE. No query builder is involved, so the gap to the raw baseline is the driver path
+ * (promises, the connection mutex, preparing or looking up each statement), and the gap to the
+ * store is the store's own work (query building and compiling, extra statements, validation).
  */
 export class KyselySqlExecutor {
-  private readonly db: Kysely<Record<string, never>>;
+  private readonly db: SqlConnection['db'];
 
-  constructor(handle: BetterSqlite3.Database) {
-    this.db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: handle }) });
+  constructor(private readonly connection: SqlConnection) {
+    this.db = connection.db;
   }
 
   async execute(units: readonly ScriptUnit[]): Promise<void> {
@@ -44,9 +45,8 @@ export class KyselySqlExecutor {
     }
   }
 
-  /** Kysely's SQLite driver closes the handle it was given. */
   close(): Promise<void> {
-    return this.db.destroy();
+    return this.connection.close();
   }
 }
 

@@ -1,4 +1,5 @@
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import { sqliteConnection } from '@hourglass/sql';
 import { median } from './stats.js';
 import { openBaselineDatabase } from './databases.js';
 import { PAYLOADS, RANGE_ID, SHARD_ID } from './workload-data.js';
@@ -14,19 +15,19 @@ export interface PerStatementCosts {
   readonly kyselyCompileInsertUs: number;
   /** Same for the store's current-run SELECT (3 WHERE terms). */
   readonly kyselyCompileSelectUs: number;
-  /** better-sqlite3 prepare() of that INSERT: Kysely's driver prepares every statement it runs. */
+  /** better-sqlite3 prepare() of that INSERT: what each statement costs when it is not taken from a statement cache. */
   readonly prepareInsertUs: number;
   readonly prepareSelectUs: number;
   /** The shard-fence SELECT on a statement prepared once (the raw baseline's way). */
   readonly preparedSelectUs: number;
-  /** The same SELECT through Kysely's driver from already-compiled SQL: prepare + promise + connection mutex. */
+  /** The same SELECT from already-compiled SQL through the store's Kysely connection: driver path (promises, mutex, prepare or cache lookup). */
   readonly kyselyExecuteSelectUs: number;
 }
 
 export interface TransactionCosts {
   /** BEGIN IMMEDIATE; one one-row UPDATE; COMMIT — on cached prepared statements. */
   readonly rawWriteTransactionUs: number;
-  /** The same through Kysely's driver. */
+  /** The same through the store's Kysely connection. */
   readonly kyselyWriteTransactionUs: number;
 }
 
@@ -53,45 +54,13 @@ async function timeAsync(iterations: number, fn: () => Promise<unknown>): Promis
   return median(perCall);
 }
 
-interface CompileOnlyTables {
-  executions: {
-    shard_id: number;
-    namespace_id: string;
-    workflow_id: string;
-    run_id: string;
-    state: number;
-    status: number;
-    next_event_id: number;
-    last_write_version: number;
-    start_version: number;
-    create_request_id: string;
-    db_record_version: number;
-    execution_info: Buffer;
-    execution_info_encoding: string;
-    execution_state: Buffer;
-    execution_state_encoding: string;
-    checksum: Buffer | null;
-    checksum_encoding: string | null;
-  };
-  current_executions: {
-    shard_id: number;
-    namespace_id: string;
-    workflow_id: string;
-    run_id: string;
-    create_request_id: string;
-    state: number;
-    status: number;
-    start_version: number;
-    last_write_version: number;
-  };
-}
-
 const FENCE_SQL = 'SELECT range_id FROM shards WHERE shard_id = ?';
 
 export async function measurePerStatementCosts(iterations: number): Promise<PerStatementCosts> {
   const handle = await openBaselineDatabase(':memory:');
   new RawSqliteExecutor(handle).execute([seedBaseline()]);
-  const db = new Kysely<CompileOnlyTables>({ dialect: new SqliteDialect({ database: handle }) });
+  const connection = sqliteConnection(handle, { ownsHandle: true });
+  const db = connection.db;
   try {
     const info = Buffer.from(PAYLOADS.executionInfo.data);
     const state = Buffer.from(PAYLOADS.executionState.data);
@@ -134,7 +103,7 @@ export async function measurePerStatementCosts(iterations: number): Promise<PerS
     };
     return costs;
   } finally {
-    await db.destroy();
+    await connection.close();
   }
 }
 
@@ -146,7 +115,8 @@ export async function measureTransactionCosts(filename: string, iterations: numb
   new RawSqliteExecutor(handle).execute([seedBaseline()]);
   const touch = handle.prepare(TOUCH_SHARD_SQL);
   const rawTransaction = handle.transaction(() => touch.run(RANGE_ID, SHARD_ID));
-  const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: handle }) });
+  const connection = sqliteConnection(handle, { ownsHandle: true });
+  const db = connection.db;
   try {
     const touchQuery = CompiledQuery.raw(TOUCH_SHARD_SQL, [RANGE_ID, SHARD_ID]);
     const begin = CompiledQuery.raw('begin immediate');
@@ -162,6 +132,6 @@ export async function measureTransactionCosts(filename: string, iterations: numb
       ),
     };
   } finally {
-    await db.destroy();
+    await connection.close();
   }
 }

@@ -2,7 +2,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { SqlitePragmas, StorageMode } from './databases.js';
 import type { BenchOptions } from './options.js';
 import type { PerStatementCosts, TransactionCosts } from './overhead.js';
-import type { StatementCount } from './statement-count.js';
+import type { TimeSplit } from './profile.js';
 import type { RoundSample, Slowdown, TargetSummary } from './stats.js';
 import type { TargetName } from './targets.js';
 
@@ -42,11 +42,19 @@ export interface ModeReport {
   readonly rowCountsMatch?: boolean;
 }
 
+export interface StatementCount {
+  /** SQL statements, not counting BEGIN / COMMIT / ROLLBACK. */
+  readonly statements: number;
+  readonly transactions: number;
+}
+
 export interface WorkloadReport {
   readonly name: string;
   readonly description: string;
-  /** What one op sends to SQLite; raw sends exactly what kysely-sql sends. */
+  /** What one op sends to SQLite; kysely-sql sends exactly what raw sends. */
   readonly statementsPerOp: Record<'hourglass' | 'baseline', StatementCount>;
+  /** From the instrumented pass after the timed rounds. */
+  readonly timeSplit: Record<TargetName, TimeSplit>;
   readonly targets: Record<TargetName, { readonly summary: TargetSummary; readonly rounds: readonly RoundSample[] }>;
   /** How many times slower, from per-round ratios over the measured rounds. */
   readonly ratios: { readonly hourglassToRaw: Slowdown; readonly kyselySqlToRaw: Slowdown; readonly hourglassToKyselySql: Slowdown };

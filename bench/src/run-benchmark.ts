@@ -6,9 +6,9 @@ import type { BenchOptions } from './options.js';
 import { measurePerStatementCosts, measureTransactionCosts } from './overhead.js';
 import { describeMachine, roundLoad } from './report.js';
 import type { BenchReport, ModeReport, WorkloadReport } from './report.js';
-import { countPreparedStatements } from './statement-count.js';
-import type { StatementCount } from './statement-count.js';
-import { slowdown, summarizeRounds } from './stats.js';
+import { profileOps } from './profile.js';
+import type { TimeSplit } from './profile.js';
+import { median, slowdown, summarizeRounds } from './stats.js';
 import type { RoundSample } from './stats.js';
 import { TARGET_NAMES, openTargets, rowCountsAfterClose } from './targets.js';
 import type { BenchTarget, TargetName } from './targets.js';
@@ -16,8 +16,9 @@ import { WORKLOADS } from './workloads.js';
 import type { Workload } from './workloads.js';
 
 const WARMUP_ROUNDS = 1;
-/** Ops of the statement-counting pass that follows the timed rounds. */
-const COUNTED_OPS = 4;
+/** The instrumented pass that follows the timed rounds: repeats × ops per workload and target. */
+const PROFILE_REPEATS = 5;
+const PROFILED_OPS = 200;
 const UNIT_COST_ITERATIONS = 2_000;
 
 export type ProgressReporter = (message: string) => void;
@@ -55,7 +56,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
     const samples: Samples = new Map(WORKLOADS.map((w) => [w, new Map(TARGET_NAMES.map((t) => [t, []]))]));
     const loads: number[] = [];
     const totalRounds = WARMUP_ROUNDS + options.rounds;
-    let counts: Map<Workload, Record<'hourglass' | 'baseline', StatementCount>>;
+    let splits: Map<Workload, Record<TargetName, TimeSplit>>;
     try {
       for (let round = 0; round < totalRounds; round++) {
         loads.push(loadavg()[0]!);
@@ -67,7 +68,8 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
           }
         }
       }
-      counts = await countStatements(opened.targets, totalRounds * options.ops);
+      progress(`${mode}: instrumented pass`);
+      splits = await profileWorkloads(opened.targets, totalRounds * options.ops);
     } finally {
       await opened.closeAll();
     }
@@ -78,7 +80,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
       mode,
       pragmas: opened.pragmas,
       loadAverage1m: { min: Math.min(...loads), max: Math.max(...loads) },
-      workloads: WORKLOADS.map((w) => workloadReport(w, samples.get(w)!, counts.get(w)!)),
+      workloads: WORKLOADS.map((w) => workloadReport(w, samples.get(w)!, splits.get(w)!)),
       transactionCosts,
       ...(rowCounts === undefined ? {} : { rowCounts, rowCountsMatch: allEqual(Object.values(rowCounts).map((c) => JSON.stringify(c))) }),
     };
@@ -88,37 +90,64 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
 }
 
 /**
- * One more, untimed round of a few ops on every target (so the databases stay identical),
- * counting what the store and the Kysely-driven baseline prepare.
+ * Untimed rounds on every target (so the databases stay identical) with every layer wrapped:
+ * where each target's time goes, and what each sends to SQLite. Repeated with the target
+ * order rotated, and the median of each part kept, for the same reasons as the timed rounds.
  */
-async function countStatements(
-  targets: readonly BenchTarget[],
-  roundStart: number,
-): Promise<Map<Workload, Record<'hourglass' | 'baseline', StatementCount>>> {
-  const counted = COUNTED_OPS;
-  const result = new Map<Workload, Record<'hourglass' | 'baseline', StatementCount>>();
-  const perOp = (c: StatementCount): StatementCount => ({ statements: c.statements / counted, transactions: c.transactions / counted });
-  for (const workload of WORKLOADS) {
-    const byTarget = new Map<TargetName, StatementCount>();
-    for (const target of targets) {
-      const count = await countPreparedStatements(async () => {
-        for (let index = 0; index < counted; index++) await target.execute(workload, { roundStart, index, opsPerRound: counted });
-      });
-      byTarget.set(target.name, perOp(count));
+async function profileWorkloads(targets: readonly BenchTarget[], firstSequence: number): Promise<Map<Workload, Record<TargetName, TimeSplit>>> {
+  const splits = new Map<Workload, Map<TargetName, TimeSplit[]>>(WORKLOADS.map((w) => [w, new Map(TARGET_NAMES.map((t) => [t, []]))]));
+  for (let repeat = 0; repeat < PROFILE_REPEATS; repeat++) {
+    const roundStart = firstSequence + repeat * PROFILED_OPS;
+    for (const workload of WORKLOADS) {
+      for (const target of targetOrder(targets, repeat)) {
+        const split = await profileOps(PROFILED_OPS, async () => {
+          for (let index = 0; index < PROFILED_OPS; index++) {
+            const pending = target.execute(workload, { roundStart, index, opsPerRound: PROFILED_OPS });
+            if (pending) await pending;
+          }
+        });
+        splits.get(workload)!.get(target.name)!.push(split);
+      }
     }
-    result.set(workload, { hourglass: byTarget.get('hourglass')!, baseline: byTarget.get('kysely-sql')! });
   }
-  return result;
+  return new Map(
+    WORKLOADS.map((w) => {
+      const byTarget = splits.get(w)!;
+      return [w, { hourglass: medianSplit(byTarget.get('hourglass')!), 'kysely-sql': medianSplit(byTarget.get('kysely-sql')!), raw: medianSplit(byTarget.get('raw')!) }];
+    }),
+  );
 }
 
-function workloadReport(workload: Workload, samples: Map<TargetName, RoundSample[]>, statementsPerOp: Record<'hourglass' | 'baseline', StatementCount>): WorkloadReport {
+/** The median of each part; "other" is what the median total leaves, so the parts still add up. */
+function medianSplit(splits: readonly TimeSplit[]): TimeSplit {
+  const of = (pick: (s: TimeSplit) => number) => median(splits.map(pick));
+  const totalUs = of((s) => s.totalUs);
+  const sqliteUs = of((s) => s.sqliteUs);
+  const prepareUs = of((s) => s.prepareUs);
+  const compileUs = of((s) => s.compileUs);
+  return {
+    totalUs,
+    sqliteUs,
+    prepareUs,
+    compileUs,
+    otherUs: Math.max(0, totalUs - sqliteUs - prepareUs - compileUs),
+    statements: of((s) => s.statements),
+    transactions: of((s) => s.transactions),
+  };
+}
+
+function workloadReport(workload: Workload, samples: Map<TargetName, RoundSample[]>, timeSplit: Record<TargetName, TimeSplit>): WorkloadReport {
   const rounds = (t: TargetName) => samples.get(t)!;
   const target = (t: TargetName) => ({ summary: summarizeRounds(rounds(t)), rounds: rounds(t) });
   const targets: WorkloadReport['targets'] = { hourglass: target('hourglass'), 'kysely-sql': target('kysely-sql'), raw: target('raw') };
   return {
     name: workload.name,
     description: workload.description,
-    statementsPerOp,
+    statementsPerOp: {
+      hourglass: { statements: timeSplit.hourglass.statements, transactions: timeSplit.hourglass.transactions },
+      baseline: { statements: timeSplit.raw.statements, transactions: timeSplit.raw.transactions },
+    },
+    timeSplit,
     targets,
     ratios: {
       hourglassToRaw: slowdown(rounds('hourglass'), rounds('raw')),

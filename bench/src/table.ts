@@ -62,6 +62,30 @@ export function renderModeTable(mode: ModeReport, rounds: number): string {
   );
 }
 
+/** Where each target's time goes per op, from the instrumented pass. */
+export function renderTimeSplitTable(mode: ModeReport): string {
+  const rows: string[][] = [];
+  for (const workload of mode.workloads) {
+    for (const target of TARGET_NAMES) {
+      const t = workload.timeSplit[target];
+      rows.push([
+        target === 'hourglass' ? workload.name : '',
+        target,
+        fixed(t.totalUs, 1),
+        fixed(t.sqliteUs, 1),
+        fixed(t.prepareUs, 1),
+        fixed(t.compileUs, 1),
+        fixed(t.otherUs, 1),
+      ]);
+    }
+  }
+  return renderTable(
+    ['workload', 'target', 'total µs/op', 'in SQLite', 'prepare', 'Kysely compile', 'other JS'],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  );
+}
+
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
   const out: string[] = [
@@ -71,7 +95,7 @@ export function renderReport(report: BenchReport): string {
     `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
     `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,
     '',
-    'workloads (hourglass = the @hourglass/sql SQLite store; raw = the fewest statements writing the same rows with the same checks, on cached better-sqlite3 prepared statements; kysely-sql = those same statements sent through Kysely\'s driver):',
+    'workloads (hourglass = the @hourglass/sql SQLite store; raw = the fewest statements writing the same rows with the same checks, on cached better-sqlite3 prepared statements; kysely-sql = those same statements sent through the store\'s own Kysely connection):',
     ...(report.modes[0]?.workloads ?? []).map((w) => `- ${w.name}: ${w.description}`),
   ];
   for (const mode of report.modes) {
@@ -81,8 +105,12 @@ export function renderReport(report: BenchReport): string {
       '',
       renderModeTable(mode, report.options.rounds),
       '',
+      'where the time goes (instrumented pass after the timed rounds; other JS = query builders, validation, promises and the connection mutex, row mapping, the baseline\'s own glue):',
+      '',
+      renderTimeSplitTable(mode),
+      '',
       `hourglass / kysely-sql, mean: ${mode.workloads.map((w) => `${w.name} ${ratio(w.ratios.hourglassToKyselySql.byMean, report.options.rounds)}`).join(', ')}`,
-      `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through Kysely ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
+      `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through the store's Kysely connection ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
     );
     if (mode.rowCounts) out.push(`rows written match across targets: ${mode.rowCountsMatch ? 'yes' : `NO ${JSON.stringify(mode.rowCounts)}`}`);
   }
@@ -99,7 +127,7 @@ export function renderReport(report: BenchReport): string {
         ['better-sqlite3 prepare: that INSERT', fixed(c.prepareInsertUs, 2)],
         ['better-sqlite3 prepare: that SELECT', fixed(c.prepareSelectUs, 2)],
         ['shard-fence SELECT on a cached prepared statement', fixed(c.preparedSelectUs, 2)],
-        ['the same SELECT through Kysely (compiled SQL; prepare + promises + mutex)', fixed(c.kyselyExecuteSelectUs, 2)],
+        ['the same SELECT, compiled SQL through the store\'s Kysely connection', fixed(c.kyselyExecuteSelectUs, 2)],
       ],
       ['left', 'right'],
     ),

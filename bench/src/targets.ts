@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqlStores } from '@hourglass/sql';
+import { openSqlStores, sqliteConnection } from '@hourglass/sql';
 import type { SqlPersistenceStores } from '@hourglass/sql';
 import type { BenchDirectory } from './databases.js';
 import { countRows, openBaselineDatabase, readPragmas } from './databases.js';
@@ -12,7 +12,7 @@ import { seedBaseline, seedStore } from './workloads.js';
 
 /**
  * - hourglass: the SQLite store from @hourglass/sql, as a server would open it;
- * - kysely-sql: the baseline's statements through Kysely's driver path (see kysely-sql.ts);
+ * - kysely-sql: the baseline's statements through the store's Kysely connection (see kysely-sql.ts);
  * - raw: the baseline's statements on better-sqlite3 prepared statements.
  */
 export type TargetName = 'hourglass' | 'kysely-sql' | 'raw';
@@ -84,7 +84,8 @@ export async function openTargets(dir: BenchDirectory): Promise<OpenedTargets> {
   const kyselyHandle = await openBaselineDatabase(dir.filename('kysely-sql'));
   new RawSqliteExecutor(kyselyHandle).execute([seedBaseline()]);
   const pragmas = readPragmas(rawHandle);
-  const targets: BenchTarget[] = [new HourglassTarget(stores), new KyselySqlTarget(new KyselySqlExecutor(kyselyHandle)), new RawTarget(rawHandle)];
+  const kyselySql = new KyselySqlExecutor(sqliteConnection(kyselyHandle, { ownsHandle: true }));
+  const targets: BenchTarget[] = [new HourglassTarget(stores), new KyselySqlTarget(kyselySql), new RawTarget(rawHandle)];
   return {
     targets,
     pragmas,

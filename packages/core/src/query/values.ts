@@ -54,7 +54,8 @@ function convertNumber(attribute: QueryAttribute, literal: SyntaxLiteral): numbe
 function convertDatetime(attribute: QueryAttribute, literal: SyntaxLiteral): number {
   let micros: number | undefined;
   if (literal.kind === 'string') {
-    micros = parseRfc3339Micros(literal.value);
+    // Date.UTC maps years 0–99 onto 1900–1999; such years are far outside EpochMicros' exact range anyway.
+    micros = /^00[0-9]{2}-/.test(literal.value) ? Number.POSITIVE_INFINITY : parseRfc3339Micros(literal.value);
     if (micros === undefined) {
       throw new VisibilityQueryError('bad-literal', `'${literal.value}' is not an RFC 3339 datetime such as '2024-01-02T03:04:05Z'`, literal.position);
     }

@@ -134,6 +134,8 @@ describe('bad literals', () => {
     [`StartTime > '2024-01-01'`, `'2024`, /not an RFC 3339 datetime/],
     [`StartTime > '2024-01-01T25:00:00Z'`, `'2024`, /not an RFC 3339 datetime/],
     [`CloseTime < '9999-12-31T23:59:59Z'`, `'9999`, /datetime is out of range/],
+    [`CloseTime < '1600-01-01T00:00:00Z'`, `'1600`, /datetime is out of range/],
+    [`CloseTime < '0050-01-01T00:00:00Z'`, `'0050`, /datetime is out of range/],
     ['StartTime > 100000000000000000000000', '1000', /datetime is out of range/],
     [`CustomText = '   '`, `'   '`, /needs a value with at least one word/],
     [`ExecutionStatus = 'Sleeping'`, `'Sleeping'`, /ExecutionStatus must be one of Running, Completed, Failed, Canceled, Terminated, ContinuedAsNew, TimedOut/],

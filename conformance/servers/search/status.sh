@@ -22,7 +22,7 @@ status_one() {
     local status
     status="$(grep -o '"status":"[a-z]*"' <<<"$health" | cut -d'"' -f4)"
     echo "$target: running (pid $pid) on http://127.0.0.1:$http_port, cluster $status"
-    [[ "$status" == red ]] && down=1
+    if [[ "$status" == red ]]; then down=1; fi
   else
     echo "$target: process $pid alive but http://127.0.0.1:$http_port does not answer"
     down=1

@@ -16,9 +16,9 @@ import { WORKLOADS } from './workloads.js';
 import type { Workload } from './workloads.js';
 
 const WARMUP_ROUNDS = 1;
-/** The instrumented pass that follows the timed rounds: repeats × ops per workload and target. */
+/** The instrumented pass that follows the timed rounds: repeats × ops (at most --ops) per workload and target. */
 const PROFILE_REPEATS = 5;
-const PROFILED_OPS = 200;
+const MAX_PROFILED_OPS = 500;
 const UNIT_COST_ITERATIONS = 2_000;
 
 export type ProgressReporter = (message: string) => void;
@@ -69,7 +69,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
         }
       }
       progress(`${mode}: instrumented pass`);
-      splits = await profileWorkloads(opened.targets, totalRounds * options.ops);
+      splits = await profileWorkloads(opened.targets, totalRounds * options.ops, Math.min(MAX_PROFILED_OPS, options.ops));
     } finally {
       await opened.closeAll();
     }
@@ -94,15 +94,15 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
  * where each target's time goes, and what each sends to SQLite. Repeated with the target
  * order rotated, and the median of each part kept, for the same reasons as the timed rounds.
  */
-async function profileWorkloads(targets: readonly BenchTarget[], firstSequence: number): Promise<Map<Workload, Record<TargetName, TimeSplit>>> {
+async function profileWorkloads(targets: readonly BenchTarget[], firstSequence: number, ops: number): Promise<Map<Workload, Record<TargetName, TimeSplit>>> {
   const splits = new Map<Workload, Map<TargetName, TimeSplit[]>>(WORKLOADS.map((w) => [w, new Map(TARGET_NAMES.map((t) => [t, []]))]));
   for (let repeat = 0; repeat < PROFILE_REPEATS; repeat++) {
-    const roundStart = firstSequence + repeat * PROFILED_OPS;
+    const roundStart = firstSequence + repeat * ops;
     for (const workload of WORKLOADS) {
       for (const target of targetOrder(targets, repeat)) {
-        const split = await profileOps(PROFILED_OPS, async () => {
-          for (let index = 0; index < PROFILED_OPS; index++) {
-            const pending = target.execute(workload, { roundStart, index, opsPerRound: PROFILED_OPS });
+        const split = await profileOps(ops, async () => {
+          for (let index = 0; index < ops; index++) {
+            const pending = target.execute(workload, { roundStart, index, opsPerRound: ops });
             if (pending) await pending;
           }
         });

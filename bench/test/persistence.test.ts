@@ -29,6 +29,9 @@ describe.skipIf(!existsSync(entry))('npm run bench (built entry point, tiny --op
           expect(Object.keys(workload.targets[target].summary).sort()).toEqual(['meanUs', 'opsPerSec', 'p50Us', 'p99Us']);
         }
         expect(Object.keys(workload.ratios).sort()).toEqual(['hourglassToKyselySql', 'hourglassToRaw', 'kyselySqlToRaw']);
+        for (const target of TARGETS) {
+          expect(Object.keys(workload.timeSplit[target]).sort()).toEqual(['compileUs', 'otherUs', 'prepareUs', 'sqliteUs', 'statements', 'totalUs', 'transactions']);
+        }
         expect(workload.statementsPerOp.hourglass.statements).toBeGreaterThan(0);
         expect(workload.statementsPerOp.baseline.statements).toBeGreaterThan(0);
       }

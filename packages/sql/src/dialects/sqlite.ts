@@ -1,7 +1,10 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { SelectQueryBuilder } from 'kysely';
 import { sqliteExecutor } from '@hourglass/schema-tool';
+import type { SqlExecutor } from '@hourglass/schema-tool';
 import type { Database } from '../tables.js';
 import type { DialectBehaviour, DriverErrorKind, SqlConnection } from './dialect.js';
 import { errorCode } from './dialect.js';
@@ -46,7 +49,49 @@ export interface SqliteOpenOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/**
+ * Opens a SQLite database. Opens of the same file within one process share one connection:
+ * better-sqlite3 is synchronous, so a second connection waiting on the first one's write lock
+ * would block the very thread the first one needs to finish (for up to busy_timeout per try).
+ * Sharing makes them queue on the connection's lock instead. The first open's settings apply.
+ * Other processes still coordinate through SQLite's file locks and busy_timeout.
+ */
 export function openSqlite(options: SqliteOpenOptions): SqlConnection {
+  if (isPrivateDatabase(options.filename)) return openHandle(options);
+  const key = fileKey(options.filename);
+  let shared = sharedFiles.get(key);
+  if (shared === undefined) {
+    shared = { connection: openHandle(options), users: 0 };
+    sharedFiles.set(key, shared);
+  }
+  shared.users++;
+  const file = shared;
+  let closing: Promise<void> | undefined;
+  return {
+    ...file.connection,
+    close: () =>
+      (closing ??= (async () => {
+        file.users--;
+        if (file.users > 0) return;
+        sharedFiles.delete(key);
+        await file.connection.close();
+      })()),
+  };
+}
+
+const sharedFiles = new Map<string, { readonly connection: SqlConnection; users: number }>();
+
+/** ':memory:' and '' (a temporary file) give every open its own database, so they are never shared. */
+function isPrivateDatabase(filename: string): boolean {
+  return filename === ':memory:' || filename === '';
+}
+
+/** The same file reached through different paths (relative, symlinked) must map to one key. */
+function fileKey(filename: string): string {
+  return existsSync(filename) ? realpathSync(filename) : resolve(filename);
+}
+
+function openHandle(options: SqliteOpenOptions): SqlConnection {
   const handle = new BetterSqlite3(options.filename);
   try {
     configureSqlite(handle, options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS);
@@ -71,7 +116,7 @@ export function sqliteConnection(handle: BetterSqlite3.Database, options: { owns
   return {
     dialect: sqliteBehaviour,
     db,
-    executor: sqliteExecutor(handle),
+    executor: lockedExecutor(sqliteExecutor(handle), db),
     async serverVersion() {
       const row = await sql<{ v: string }>`select sqlite_version() as v`.execute(db);
       return row.rows[0]?.v ?? 'unknown';
@@ -108,5 +153,20 @@ export function withStatementCache(handle: BetterSqlite3.Database, capacity: num
       cache.clear();
       handle.close();
     },
+  };
+}
+
+/**
+ * Schema-tool calls take the same lock as the stores' queries, so setting up or checking the
+ * schema through a shared connection never runs inside another user's open transaction.
+ */
+function lockedExecutor(raw: SqlExecutor, db: Kysely<Database>): SqlExecutor {
+  const locked = <T>(work: () => Promise<T>): Promise<T> => db.connection().execute(() => work());
+  return {
+    dialect: raw.dialect,
+    connectionFlags: raw.connectionFlags,
+    execute: (text, params) => locked(() => raw.execute(text, params)),
+    query: <T>(text: string, params?: readonly unknown[]) => locked(() => raw.query<T>(text, params)),
+    withSession: <T>(work: (session: SqlExecutor) => Promise<T>) => locked(() => work(raw)),
   };
 }

@@ -1,0 +1,64 @@
+import { TaskQueueType } from '@hourglass/core';
+import type { TaskQueueStore } from '@hourglass/core';
+import { TaskQueuePartition } from './task-queue-partition.js';
+import type { Delivery } from './task-queue-partition.js';
+
+/** A task as matching stores it: just enough to find the run; history holds the rest. */
+export interface DispatchedTask {
+  readonly namespaceId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly scheduledEventId: number;
+  /** The activity attempt, or the workflow task attempt. */
+  readonly attempt: number;
+  /** Set for legacy query tasks, which live only in memory. */
+  readonly queryId?: string;
+}
+
+export type QueueKind = 'workflow' | 'activity';
+
+/** Every task queue partition of this process, created on first use. */
+export class MatchingEngine {
+  private readonly partitions = new Map<string, TaskQueuePartition<DispatchedTask>>();
+
+  constructor(private readonly store: TaskQueueStore) {}
+
+  private partition(namespaceId: string, name: string, kind: QueueKind): TaskQueuePartition<DispatchedTask> {
+    const taskType = kind === 'workflow' ? TaskQueueType.Workflow : TaskQueueType.Activity;
+    const key = `${namespaceId}\u0000${name}\u0000${taskType}`;
+    let p = this.partitions.get(key);
+    if (!p) {
+      p = new TaskQueuePartition<DispatchedTask>(this.store, { namespaceId, name, taskType });
+      this.partitions.set(key, p);
+    }
+    return p;
+  }
+
+  addTask(namespaceId: string, queue: string, kind: QueueKind, task: DispatchedTask): Promise<void> {
+    return this.partition(namespaceId, queue, kind).add(task);
+  }
+
+  addQueryTask(namespaceId: string, queue: string, task: DispatchedTask): () => void {
+    const p = this.partition(namespaceId, queue, 'workflow');
+    p.offerEphemeral(task);
+    return () => p.withdrawEphemeral(task);
+  }
+
+  poll(namespaceId: string, queue: string, kind: QueueKind, timeoutMs: number, signal: AbortSignal): Promise<Delivery<DispatchedTask> | undefined> {
+    return this.partition(namespaceId, queue, kind).poll(timeoutMs, signal);
+  }
+
+  /** When a queue last saw a poller (0 = never), for DescribeTaskQueue. */
+  lastPollMs(namespaceId: string, queue: string, kind: QueueKind): number {
+    return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.lastPollMs ?? 0;
+  }
+
+  backlogSize(namespaceId: string, queue: string, kind: QueueKind): number {
+    return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.backlogSize ?? 0;
+  }
+
+  /** Wakes every waiting poller with an empty answer, so shutdown need not wait out long polls. */
+  releasePollers(): void {
+    for (const p of this.partitions.values()) p.releasePollers();
+  }
+}

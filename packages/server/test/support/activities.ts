@@ -1,0 +1,20 @@
+import { Context } from '@temporalio/activity';
+
+export async function greet(name: string): Promise<string> {
+  return `Hello, ${name}!`;
+}
+
+const attempts = new Map<string, number>();
+
+/** Fails the first two attempts for each key, then succeeds. */
+export async function flaky(key: string): Promise<string> {
+  const n = (attempts.get(key) ?? 0) + 1;
+  attempts.set(key, n);
+  if (n < 3) throw new Error(`attempt ${n} failed`);
+  return `succeeded on attempt ${Context.current().info.attempt}`;
+}
+
+/** Never heartbeats, so a heartbeat timeout must end it. */
+export async function silentHeartbeater(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+}

@@ -1,0 +1,105 @@
+// Workflow code for the server tests. Runs inside the SDK's workflow sandbox (bundled by the Worker).
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from './activities.js';
+
+const { greet } = proxyActivities<typeof activities>({ startToCloseTimeout: '10 seconds' });
+const { flaky } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '100 ms', backoffCoefficient: 1, maximumAttempts: 5 },
+});
+const { silentHeartbeater } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '1 second',
+  retry: { maximumAttempts: 1 },
+});
+
+export async function helloActivity(name: string): Promise<string> {
+  return greet(name);
+}
+
+export async function retryingActivity(key: string): Promise<string> {
+  return flaky(key);
+}
+
+export async function heartbeatTimeout(): Promise<string> {
+  try {
+    await silentHeartbeater();
+    return 'no timeout';
+  } catch (err) {
+    const cause = (err as { cause?: { timeoutType?: number } }).cause;
+    return `timed out: ${String(cause?.timeoutType)}`;
+  }
+}
+
+export async function durableSleep(ms: number): Promise<string> {
+  await sleep(ms);
+  return 'woke up';
+}
+
+export const addSignal = defineSignal<[number]>('add');
+export const totalQuery = defineQuery<number>('total');
+export const setTotalUpdate = defineUpdate<number, [number]>('setTotal');
+export const finishSignal = defineSignal('finish');
+
+export async function counter(): Promise<number> {
+  let total = 0;
+  let finished = false;
+  setHandler(addSignal, (n) => {
+    total += n;
+  });
+  setHandler(totalQuery, () => total);
+  setHandler(
+    setTotalUpdate,
+    (n) => {
+      const previous = total;
+      total = n;
+      return previous;
+    },
+    {
+      validator: (n) => {
+        if (n < 0) throw new Error('total must not be negative');
+      },
+    },
+  );
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+  return total;
+}
+
+export async function parent(name: string): Promise<string> {
+  const child = await executeChild(helloActivity, { args: [name], workflowId: `${workflowInfo().workflowId}-child` });
+  return `parent got: ${child}`;
+}
+
+export async function countdown(n: number): Promise<string> {
+  if (n > 0) await continueAsNew<typeof countdown>(n - 1);
+  return `done after ${workflowInfo().continuedFromExecutionRunId ? 'continue-as-new' : 'first run'}`;
+}
+
+export async function failing(): Promise<void> {
+  throw ApplicationFailure.nonRetryable('deliberate failure', 'MyError');
+}
+
+export async function waitsForever(): Promise<void> {
+  await condition(() => false);
+}
+
+export async function tagged(value: string): Promise<string> {
+  upsertSearchAttributes({ CustomKeywordField: [value] });
+  return value;
+}

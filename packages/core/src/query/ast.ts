@@ -14,6 +14,11 @@ import type { SearchAttributeType } from '../stores/visibility.js';
 export interface VisibilityQuery {
   /** Undefined when the query has no condition: it matches every execution. */
   readonly where: QueryExpr | undefined;
+  /**
+   * Attributes to count by (CountWorkflowExecutions). Empty unless the query had a GROUP BY
+   * clause and the caller allowed one; as in Temporal, only ExecutionStatus, alone.
+   */
+  readonly groupBy: readonly QueryAttribute[];
   /** Empty unless the query had an ORDER BY clause and the caller allowed one. */
   readonly orderBy: readonly OrderByTerm[];
 }

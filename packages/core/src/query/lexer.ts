@@ -2,7 +2,7 @@ import { VisibilityQueryError } from './errors.js';
 
 /**
  * Reserved words. An attribute with one of these names must be written in backticks, as in
- * SQL; LIKE, GROUP and LIMIT are reserved only so that using them gets a precise error.
+ * SQL; LIKE and LIMIT are reserved only so that using them gets a precise error.
  */
 const KEYWORDS = new Set([
   'AND', 'OR', 'NOT', 'IN', 'BETWEEN', 'IS', 'NULL', 'TRUE', 'FALSE', 'STARTS_WITH',
@@ -12,7 +12,7 @@ const KEYWORDS = new Set([
 export type Punctuation = '=' | '!=' | '<>' | '<' | '<=' | '>' | '>=' | '(' | ')' | ',' | '-' | '+';
 
 export type Token =
-  | { readonly kind: 'identifier'; readonly name: string; readonly quoted: boolean; readonly position: number }
+  | { readonly kind: 'identifier'; readonly name: string; readonly position: number }
   | { readonly kind: 'keyword'; readonly keyword: string; readonly position: number }
   | { readonly kind: 'string'; readonly value: string; readonly position: number }
   /** `text` is kept because integer nanoseconds exceed a double's exact range. */
@@ -51,7 +51,7 @@ export function tokenize(text: string): Token[] {
     } else if (ch === '`') {
       const { value, end } = readQuoted(text, start, '`', false);
       if (value.length === 0) throw new VisibilityQueryError('syntax', 'empty quoted attribute name', start);
-      tokens.push({ kind: 'identifier', name: value, quoted: true, position: start });
+      tokens.push({ kind: 'identifier', name: value, position: start });
       i = end;
     } else if (matchAt(NUMBER, text, i) !== undefined) {
       const number = matchAt(NUMBER, text, i)!;
@@ -65,7 +65,7 @@ export function tokenize(text: string): Token[] {
       const word = matchAt(IDENTIFIER, text, i)!;
       i += word.length;
       const keyword = keywordOf(word);
-      tokens.push(keyword !== undefined ? { kind: 'keyword', keyword, position: start } : { kind: 'identifier', name: word, quoted: false, position: start });
+      tokens.push(keyword !== undefined ? { kind: 'keyword', keyword, position: start } : { kind: 'identifier', name: word, position: start });
     } else {
       const symbol = readPunctuation(text, i);
       if (symbol === undefined) throw new VisibilityQueryError('syntax', `unexpected character ${JSON.stringify(ch)}`, start);

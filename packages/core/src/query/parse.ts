@@ -9,6 +9,8 @@ export interface ParseVisibilityQueryOptions {
   readonly customAttributes?: ReadonlyMap<string, SearchAttributeType>;
   /** Whether the backend can sort by arbitrary attributes; when false, ORDER BY is rejected. */
   readonly allowOrderBy?: boolean;
+  /** Whether the query is for a count, where `GROUP BY ExecutionStatus` is meaningful; otherwise GROUP BY is rejected. */
+  readonly allowGroupBy?: boolean;
 }
 
 const NO_CUSTOM_ATTRIBUTES: ReadonlyMap<string, SearchAttributeType> = new Map();
@@ -23,5 +25,6 @@ export function parseVisibilityQuery(text: string, options: ParseVisibilityQuery
   return typecheck(syntax, {
     customAttributes: options.customAttributes ?? NO_CUSTOM_ATTRIBUTES,
     allowOrderBy: options.allowOrderBy ?? false,
+    allowGroupBy: options.allowGroupBy ?? false,
   });
 }

@@ -16,6 +16,7 @@ export function renderQuery(query: VisibilityQuery | QueryExpr): string {
   if (!('where' in query)) return renderExpr(query);
   const parts: string[] = [];
   if (query.where !== undefined) parts.push(renderExpr(query.where));
+  if (query.groupBy.length > 0) parts.push(`GROUP BY ${query.groupBy.map(renderAttribute).join(', ')}`);
   if (query.orderBy.length > 0) {
     const terms = query.orderBy.map((term) => `${renderAttribute(term.attribute)} ${term.direction.toUpperCase()}`);
     parts.push(`ORDER BY ${terms.join(', ')}`);

@@ -8,6 +8,9 @@ import type { Punctuation, Token } from './lexer.js';
  */
 export interface SyntaxQuery {
   readonly where: SyntaxExpr | undefined;
+  readonly groupBy: readonly SyntaxAttribute[];
+  /** Offset of the GROUP keyword, when present. */
+  readonly groupByPosition: number | undefined;
   readonly orderBy: readonly SyntaxOrderBy[];
   /** Offset of the ORDER keyword, when present. */
   readonly orderByPosition: number | undefined;
@@ -47,7 +50,7 @@ const COMPARISON_SYMBOLS: ReadonlyMap<Punctuation, ComparisonOperator> = new Map
 
 /**
  * Recursive descent over the grammar
- *   query      := [or] [ORDER BY term {, term}]
+ *   query      := [or] [GROUP BY attr {, attr}] [ORDER BY attr [ASC|DESC] {, ...}]
  *   or         := and {OR and}
  *   and        := unary {AND unary}
  *   unary      := NOT unary | ( or ) | predicate
@@ -66,20 +69,34 @@ class SyntaxParser {
 
   parseQuery(): SyntaxQuery {
     let where: SyntaxExpr | undefined;
-    if (!this.atEnd() && !this.atOrderBy()) where = this.parseOr();
+    if (!this.atEnd() && !this.atClause('GROUP') && !this.atClause('ORDER')) where = this.parseOr();
+    const groupBy: SyntaxAttribute[] = [];
+    let groupByPosition: number | undefined;
+    if (this.atClause('GROUP')) {
+      groupByPosition = this.next().position;
+      this.next();
+      do groupBy.push(this.parseAttribute());
+      while (this.acceptPunctuation(','));
+    }
     let orderBy: SyntaxOrderBy[] = [];
     let orderByPosition: number | undefined;
-    if (this.atOrderBy()) {
+    if (this.atClause('ORDER')) {
       orderByPosition = this.next().position;
       this.next();
       orderBy = this.parseOrderByTerms();
     }
     const rest = this.peek();
-    if (rest.kind === 'keyword' && (rest.keyword === 'GROUP' || rest.keyword === 'LIMIT')) {
-      throw new VisibilityQueryError('unsupported', `${rest.keyword === 'GROUP' ? 'GROUP BY' : 'LIMIT'} clause is not supported`, rest.position);
+    if (rest.kind === 'keyword' && rest.keyword === 'LIMIT') {
+      throw new VisibilityQueryError('unsupported', 'LIMIT clause is not supported; the page size is a request parameter', rest.position);
     }
-    if (rest.kind !== 'end') throw this.unexpected(rest, orderByPosition === undefined ? 'AND, OR, ORDER BY or the end of the query' : "',' or the end of the query");
-    return { where, orderBy, orderByPosition };
+    if (rest.kind !== 'end') {
+      const expected =
+        orderByPosition !== undefined ? "',' or the end of the query"
+        : groupByPosition !== undefined ? "',', ORDER BY or the end of the query"
+        : 'AND, OR, GROUP BY, ORDER BY or the end of the query';
+      throw this.unexpected(rest, expected);
+    }
+    return { where, groupBy, groupByPosition, orderBy, orderByPosition };
   }
 
   private parseOrderByTerms(): SyntaxOrderBy[] {
@@ -265,9 +282,9 @@ class SyntaxParser {
     return token.kind === 'keyword' && token.keyword === keyword;
   }
 
-  /** ORDER alone is more likely a misspelt attribute name than a clause, and gets that error instead. */
-  private atOrderBy(): boolean {
-    return this.atKeyword('ORDER') && this.atKeyword('BY', 1);
+  /** ORDER or GROUP without BY is more likely an attribute name than a clause, and gets that error instead. */
+  private atClause(keyword: 'GROUP' | 'ORDER'): boolean {
+    return this.atKeyword(keyword) && this.atKeyword('BY', 1);
   }
 
   private acceptPunctuation(symbol: Punctuation): boolean {

@@ -8,6 +8,7 @@ import { convertLiteral } from './values.js';
 export interface TypecheckOptions {
   readonly customAttributes: ReadonlyMap<string, SearchAttributeType>;
   readonly allowOrderBy: boolean;
+  readonly allowGroupBy: boolean;
 }
 
 type Operation = 'equality' | 'ordering' | 'in' | 'between' | 'startsWith';
@@ -34,6 +35,17 @@ const EXECUTION_STATUS_SUPPORTED: ReadonlySet<Operation> = new Set(['equality', 
 export function typecheck(syntax: SyntaxQuery, options: TypecheckOptions): VisibilityQuery {
   const checker = new Typechecker(options.customAttributes);
   const where = syntax.where === undefined ? undefined : checker.expr(syntax.where);
+  if (syntax.groupByPosition !== undefined && !options.allowGroupBy) {
+    throw new VisibilityQueryError('unsupported', 'GROUP BY is only supported when counting executions', syntax.groupByPosition);
+  }
+  const groupBy = syntax.groupBy.map((syntaxAttribute, index) => {
+    if (index > 0) throw new VisibilityQueryError('unsupported', 'GROUP BY supports only a single attribute', syntaxAttribute.position);
+    const attribute = checker.attribute(syntaxAttribute);
+    if (!isExecutionStatus(attribute)) {
+      throw new VisibilityQueryError('unsupported', `GROUP BY supports only ${EXECUTION_STATUS_ATTRIBUTE}, not '${attribute.name}'`, syntaxAttribute.position);
+    }
+    return attribute;
+  });
   if (syntax.orderByPosition !== undefined && !options.allowOrderBy) {
     throw new VisibilityQueryError('unsupported', 'ORDER BY is not supported by this visibility store', syntax.orderByPosition);
   }
@@ -44,7 +56,7 @@ export function typecheck(syntax: SyntaxQuery, options: TypecheckOptions): Visib
     }
     return { attribute, direction: term.direction };
   });
-  return { where, orderBy };
+  return { where, groupBy, orderBy };
 }
 
 class Typechecker {
@@ -94,11 +106,15 @@ class Typechecker {
   }
 
   private require(attribute: QueryAttribute, operation: Operation, operator: string, position: number): void {
-    const supported = attribute.system && attribute.name === EXECUTION_STATUS_ATTRIBUTE ? EXECUTION_STATUS_SUPPORTED : SUPPORTED[attribute.type];
+    const supported = isExecutionStatus(attribute) ? EXECUTION_STATUS_SUPPORTED : SUPPORTED[attribute.type];
     if (!supported.has(operation)) {
       throw new VisibilityQueryError('unsupported', `operator ${operator} is not supported on ${attribute.type} attribute '${attribute.name}'`, position);
     }
   }
+}
+
+function isExecutionStatus(attribute: QueryAttribute): boolean {
+  return attribute.system && attribute.name === EXECUTION_STATUS_ATTRIBUTE;
 }
 
 function operationOf(operator: ComparisonOperator): Operation {

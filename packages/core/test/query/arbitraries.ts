@@ -98,8 +98,11 @@ const orderByTerm: fc.Arbitrary<OrderByTerm> = fc.record({
   direction: fc.constantFrom('asc' as const, 'desc' as const),
 });
 
+const executionStatus = allAttributes.find((attribute) => attribute.name === 'ExecutionStatus')!;
+
 export const visibilityQuery: fc.Arbitrary<VisibilityQuery> = fc.record({
   where: fc.option(queryExpr, { nil: undefined }),
+  groupBy: fc.constantFrom([], [executionStatus]),
   orderBy: fc.array(orderByTerm, { maxLength: 3 }),
 });
 
@@ -149,15 +152,17 @@ const randomSoup = fc
   .array(fc.tuple(soupToken, fc.constantFrom(' ', ' ', '', '\n')), { maxLength: 25 })
   .map((parts) => parts.map(([token, gap]) => token + gap).join(''));
 
-/** A grammatical filter, optionally with an ORDER BY, with a random token spliced in half the time. */
+/** A grammatical filter, optionally with GROUP BY and ORDER BY, with a random token spliced in half the time. */
 const nearlyGrammatical = fc
   .tuple(
     grammaticalText,
+    fc.option(fc.constantFrom(' GROUP BY ExecutionStatus', ' group by WorkflowId', ' GROUP BY ExecutionStatus, ExecutionStatus'), { nil: undefined }),
     fc.option(fc.array(fc.tuple(attributeToken, fc.constantFrom('', ' ASC', ' desc')), { minLength: 1, maxLength: 2 }), { nil: undefined }),
     fc.option(fc.tuple(soupToken, fc.nat()), { nil: undefined, freq: 2 }),
   )
-  .map(([where, orderBy, noise]) => {
-    const text = orderBy === undefined ? where : `${where} ORDER BY ${orderBy.map(([a, d]) => a + d).join(', ')}`;
+  .map(([where, groupBy, orderBy, noise]) => {
+    let text = where + (groupBy ?? '');
+    if (orderBy !== undefined) text += ` ORDER BY ${orderBy.map(([a, d]) => a + d).join(', ')}`;
     if (noise === undefined) return text;
     const [token, at] = noise;
     const index = at % (text.length + 1);

@@ -52,8 +52,10 @@ describe('syntax errors', () => {
     ['HistoryLength =', 15, /expected a value but found the end of the query/],
     ['HistoryLength = )', ')', /expected a value but found '\)'/],
     [`(WorkflowId = 'a'`, 17, /expected '\)' but found the end of the query/],
-    [`WorkflowId = 'a')`, ')', /expected AND, OR, ORDER BY or the end of the query but found '\)'/],
-    [`WorkflowId = 'a' WorkflowId = 'b'`, `WorkflowId = 'b'`, /expected AND, OR, ORDER BY/],
+    [`WorkflowId = 'a')`, ')', /expected AND, OR, GROUP BY, ORDER BY or the end of the query but found '\)'/],
+    [`WorkflowId = 'a' WorkflowId = 'b'`, `WorkflowId = 'b'`, /expected AND, OR, GROUP BY, ORDER BY/],
+    ['GROUP BY ExecutionStatus ORDER', 'ORDER', /expected ',', ORDER BY or the end of the query but found ORDER/],
+    ['GROUP ExecutionStatus', 'GROUP', /reserved word GROUP/],
     [`WorkflowId = 'a' AND`, 20, /expected a search attribute name but found the end/],
     [`AND WorkflowId = 'a'`, 'AND', /found the reserved word AND/],
     [`'a' = WorkflowId`, `'a'`, /left side of a condition must be a search attribute name/],
@@ -77,7 +79,7 @@ describe('syntax errors', () => {
     ['HistoryLength = -x', 'x', /expected a number after '-' but found 'x'/],
     ['ORDER BY StartTime,', 19, /expected a search attribute name/],
   ])('%j', (text, at, message) => {
-    const err = expectRejected(text, 'syntax', at, { allowOrderBy: true });
+    const err = expectRejected(text, 'syntax', at, { allowOrderBy: true, allowGroupBy: true });
     expect(err.detail).toMatch(message);
   });
 });
@@ -161,7 +163,6 @@ describe('unsupported constructs', () => {
   it.each([
     [`WorkflowId LIKE 'a%'`, 'LIKE', /LIKE is not supported; use STARTS_WITH/],
     [`WorkflowId NOT LIKE 'a%'`, 'LIKE', /NOT LIKE is not supported/],
-    [`WorkflowId = 'a' GROUP BY ExecutionStatus`, 'GROUP', /GROUP BY clause is not supported/],
     [`WorkflowId = 'a' LIMIT 10`, 'LIMIT', /LIMIT clause is not supported/],
     ['HistoryLength STARTS_WITH 1', 'STARTS_WITH', /operator STARTS_WITH is not supported on Int attribute 'HistoryLength'/],
     [`CustomText STARTS_WITH 'a'`, 'STARTS_WITH', /on Text attribute/],
@@ -186,6 +187,18 @@ describe('unsupported constructs', () => {
     expect(expectRejected(`WorkflowId = 'a' order by StartTime`, 'unsupported', 'order').detail).toMatch(/ORDER BY is not supported/);
     expectRejected('ORDER BY StartTime', 'unsupported', 0);
     expectRejected('ORDER BY StartTime', 'unsupported', 0, { allowOrderBy: false });
+  });
+
+  it('rejects GROUP BY unless the caller allows it, pointing at GROUP', () => {
+    expect(expectRejected(`WorkflowId = 'a' GROUP BY ExecutionStatus`, 'unsupported', 'GROUP').detail).toMatch(/only supported when counting/);
+    expectRejected('group by ExecutionStatus', 'unsupported', 0, { allowGroupBy: false });
+  });
+
+  it('groups only by ExecutionStatus, alone', () => {
+    const allowGroupBy = { allowGroupBy: true };
+    expect(expectRejected('GROUP BY WorkflowType', 'unsupported', 'WorkflowType', allowGroupBy).detail).toMatch(/supports only ExecutionStatus, not 'WorkflowType'/);
+    expect(expectRejected('GROUP BY ExecutionStatus, WorkflowType', 'unsupported', 'WorkflowType', allowGroupBy).detail).toMatch(/only a single attribute/);
+    expectRejected('GROUP BY Nope', 'unknown-attribute', 'Nope', allowGroupBy);
   });
 
   it('rejects sorting by Text', () => {

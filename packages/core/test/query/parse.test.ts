@@ -8,7 +8,7 @@ function where(text: string): QueryExpr | undefined {
 }
 
 function parseSorted(text: string): VisibilityQuery {
-  return parseVisibilityQuery(text, { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true });
+  return parseVisibilityQuery(text, { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true, allowGroupBy: true });
 }
 
 const historyLength = system('HistoryLength', 'Int');
@@ -20,7 +20,7 @@ const executionDuration = system('ExecutionDuration', 'Int');
 
 describe('empty queries', () => {
   it.each(['', '   ', '\n\t '])('%j matches everything', (text) => {
-    expect(parseVisibilityQuery(text)).toEqual({ where: undefined, orderBy: [] });
+    expect(parseVisibilityQuery(text)).toEqual({ where: undefined, groupBy: [], orderBy: [] });
   });
 });
 
@@ -357,6 +357,7 @@ describe('ORDER BY', () => {
   it('parses terms with default and explicit directions', () => {
     expect(parseSorted(`WorkflowType = 'a' ORDER BY StartTime DESC, WorkflowId, HistoryLength asc`)).toEqual({
       where: { kind: 'comparison', attribute: workflowType, operator: '=', value: 'a' },
+      groupBy: [],
       orderBy: [
         { attribute: startTime, direction: 'desc' },
         { attribute: workflowId, direction: 'asc' },
@@ -366,10 +367,28 @@ describe('ORDER BY', () => {
   });
 
   it('may stand alone', () => {
-    expect(parseSorted('order by `Custom Name` desc')).toEqual({ where: undefined, orderBy: [{ attribute: custom('Custom Name'), direction: 'desc' }] });
+    expect(parseSorted('order by `Custom Name` desc')).toEqual({ where: undefined, groupBy: [], orderBy: [{ attribute: custom('Custom Name'), direction: 'desc' }] });
   });
 
   it('is empty when absent', () => {
     expect(parseSorted(`WorkflowId = 'a'`).orderBy).toEqual([]);
+  });
+});
+
+describe('GROUP BY', () => {
+  it('groups a count by ExecutionStatus', () => {
+    expect(parseSorted(`WorkflowType = 'a' GROUP BY ExecutionStatus`)).toEqual({
+      where: { kind: 'comparison', attribute: workflowType, operator: '=', value: 'a' },
+      groupBy: [executionStatus],
+      orderBy: [],
+    });
+  });
+
+  it('may stand alone and precede ORDER BY', () => {
+    expect(parseSorted('group by `ExecutionStatus` ORDER BY ExecutionStatus DESC')).toEqual({
+      where: undefined,
+      groupBy: [executionStatus],
+      orderBy: [{ attribute: executionStatus, direction: 'desc' }],
+    });
   });
 });

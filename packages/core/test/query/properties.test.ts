@@ -6,7 +6,7 @@ import { tokenSoup, visibilityQuery } from './arbitraries.js';
 import { SQL_VOCABULARY, sqlTokens, toSql } from './mock-sql.js';
 import { CUSTOM_ATTRIBUTES } from './support.js';
 
-const options = { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true };
+const options = { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true, allowGroupBy: true };
 
 /** Parses, or returns the VisibilityQueryError; anything else thrown escapes and fails the property. */
 function parseOrReject(text: string): VisibilityQuery | VisibilityQueryError {

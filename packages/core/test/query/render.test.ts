@@ -4,7 +4,7 @@ import type { QueryExpr } from '../../src/index.js';
 import { CUSTOM_ATTRIBUTES, custom, system } from './support.js';
 
 function canonical(text: string): string {
-  return renderQuery(parseVisibilityQuery(text, { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true }));
+  return renderQuery(parseVisibilityQuery(text, { customAttributes: CUSTOM_ATTRIBUTES, allowOrderBy: true, allowGroupBy: true }));
 }
 
 describe('renderQuery', () => {
@@ -29,6 +29,7 @@ describe('renderQuery', () => {
     ['WorkflowId = \'a\' OR RunId = \'b\' AND TaskQueue = \'c\'', `WorkflowId = 'a' OR (RunId = 'b' AND TaskQueue = 'c')`],
     ['HistoryLength not between 1 and 2 order by StartTime, WorkflowId desc', 'HistoryLength NOT BETWEEN 1 AND 2 ORDER BY StartTime ASC, WorkflowId DESC'],
     ['order by CloseTime', 'ORDER BY CloseTime ASC'],
+    [`ExecutionStatus != 'Running' group by ExecutionStatus order by ExecutionStatus`, `ExecutionStatus != 'Running' GROUP BY ExecutionStatus ORDER BY ExecutionStatus ASC`],
   ])('%s', (text, rendered) => {
     expect(canonical(text)).toBe(rendered);
     expect(canonical(rendered)).toBe(rendered);

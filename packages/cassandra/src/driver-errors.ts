@@ -9,6 +9,10 @@ const TIMEOUT_CODES: ReadonlySet<number> = new Set([codes.writeTimeout, codes.re
 /** Response codes that mean the cluster cannot serve right now but may shortly. */
 const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([codes.unavailableException, codes.overloaded, codes.isBootstrapping, codes.readFailure, codes.writeFailure]);
 
+function isTimeout(err: unknown): boolean {
+  return err instanceof cassandra.errors.OperationTimedOutError || (err instanceof cassandra.errors.ResponseError && TIMEOUT_CODES.has(err.code));
+}
+
 /**
  * Maps a cassandra-driver failure onto the typed persistence errors. Timeouts stay timeouts
  * (the outcome is unknown, never reported as success or as a clean failure); anything the
@@ -21,6 +25,10 @@ export function mapDriverError(err: unknown, operation: string): unknown {
     return new TimeoutError(what(`no answer in time (${err.message})`), { cause: err });
   }
   if (err instanceof cassandra.errors.NoHostAvailableError) {
+    // The driver tries the next host after a timeout; when a tried host timed out, a write may
+    // have been applied there, so the outcome is unknown rather than "nothing happened".
+    const inner = Object.values((err.innerErrors ?? {}) as Record<string, unknown>);
+    if (inner.some(isTimeout)) return new TimeoutError(what(`every host failed and at least one timed out (${err.message})`), { cause: err });
     return new UnavailableError(what(`no host available (${err.message})`), { cause: err });
   }
   if (err instanceof cassandra.errors.BusyConnectionError) {

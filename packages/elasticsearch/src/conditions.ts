@@ -1,10 +1,11 @@
 import { InvalidPersistenceRequestError, requireSafeInteger, workflowExecutionStatusNames } from '@hourglass/core';
 import type { VisibilityFilter, WorkflowExecutionStatus } from '@hourglass/core';
+import { conditionFromQuery } from './query-conditions.js';
 
 /**
- * A small condition tree between the callers' filters and the query DSL. The minimal
- * VisibilityFilter folds into it today; the list-filter language (packages/core/src/query)
- * will fold its AST into the same nodes, so the DSL rendering is written once.
+ * A small condition tree between the callers' filters and the query DSL. The fixed fields of
+ * VisibilityFilter and the list-filter language's AST (query-conditions.ts) both fold into
+ * it, so the DSL rendering is written once.
  * Fields are document fields (see document.ts), values are already in indexed form.
  */
 export type SearchCondition =
@@ -24,7 +25,9 @@ export type SearchCondition =
       readonly toExclusive?: boolean;
     }
   | { readonly kind: 'exists'; readonly field: string }
-  | { readonly kind: 'prefix'; readonly field: string; readonly value: string };
+  | { readonly kind: 'prefix'; readonly field: string; readonly value: string }
+  /** Full-text: every word of `value` occurs in the analysed field. */
+  | { readonly kind: 'match'; readonly field: string; readonly value: string };
 
 export type QueryDsl = Record<string, unknown>;
 
@@ -63,6 +66,10 @@ export function conditionFromFilter(filter: VisibilityFilter | undefined): Searc
   };
   range('StartTime', filter.startTimeFrom, filter.startTimeTo, 'startTime');
   range('CloseTime', filter.closeTimeFrom, filter.closeTimeTo, 'closeTime');
+  if (filter.query !== undefined) {
+    const query = conditionFromQuery(filter.query);
+    if (query.kind !== 'all') conditions.push(query);
+  }
   if (conditions.length === 0) return { kind: 'all' };
   return conditions.length === 1 ? conditions[0]! : { kind: 'and', conditions };
 }
@@ -92,6 +99,8 @@ export function toQueryDsl(condition: SearchCondition): QueryDsl {
       return { exists: { field: condition.field } };
     case 'prefix':
       return { prefix: { [condition.field]: condition.value } };
+    case 'match':
+      return { match: { [condition.field]: { query: condition.value, operator: 'and' } } };
   }
 }
 

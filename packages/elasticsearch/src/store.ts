@@ -1,4 +1,4 @@
-import { NotFoundError, TimeoutError, UnavailableError, requireNonEmpty, workflowExecutionStatusFromName } from '@hourglass/core';
+import { InvalidPersistenceRequestError, NotFoundError, TimeoutError, UnavailableError, requireNonEmpty, workflowExecutionStatusFromName } from '@hourglass/core';
 import type {
   CountWorkflowExecutionsRequest,
   CountWorkflowExecutionsResponse,
@@ -10,6 +10,7 @@ import type {
 } from '@hourglass/core';
 import type { SearchHttpClient, SearchServerInfo } from '@hourglass/schema-tool';
 import { searchQuery } from './conditions.js';
+import { wantsStatusGroups } from './query-conditions.js';
 import { documentId, fromDocument, toDocument } from './document.js';
 import { CorruptDocumentError } from './errors.js';
 import { LIST_SORT, decodeCursor, effectivePageSize, encodeCursor, isSearchAfter } from './paging.js';
@@ -108,9 +109,11 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     requireNonEmpty(request.namespaceId, 'namespaceId');
     const pageSize = effectivePageSize(request.pageSize);
     const after = decodeCursor(request.nextPageToken);
+    const query = searchQuery(request.namespaceId, request.filter);
+    if ((request.filter?.query?.groupBy.length ?? 0) > 0) throw new InvalidPersistenceRequestError('GROUP BY only applies to counts');
     // One hit more than asked says whether another page exists without a second round trip.
     const body = await this.search('listWorkflowExecutions', {
-      query: searchQuery(request.namespaceId, request.filter),
+      query,
       sort: LIST_SORT,
       size: pageSize + 1,
       ...(after === undefined ? {} : { search_after: after }),
@@ -127,7 +130,10 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
   async countWorkflowExecutions(request: CountWorkflowExecutionsRequest): Promise<CountWorkflowExecutionsResponse> {
     requireNonEmpty(request.namespaceId, 'namespaceId');
     const query = searchQuery(request.namespaceId, request.filter);
-    if (request.groupByStatus !== true) {
+    if (request.groupByStatus !== undefined && typeof request.groupByStatus !== 'boolean') {
+      throw new InvalidPersistenceRequestError('groupByStatus must be a boolean');
+    }
+    if (request.groupByStatus !== true && !wantsStatusGroups(request.filter?.query)) {
       const response = await send(this.client, 'countWorkflowExecutions', 'POST', `${this.indexPath}/_count`, { body: { query } });
       const count = (response.body as { count?: unknown } | undefined)?.count;
       if (typeof count !== 'number') throw new CorruptDocumentError(`_count answered without a count: ${JSON.stringify(response.body)}`);

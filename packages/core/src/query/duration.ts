@@ -28,6 +28,31 @@ export function parseDurationNanos(text: string): bigint | undefined {
   return nanos;
 }
 
+const NOW_OFFSET_COMPONENT = /([0-9]+)([a-z\u00b5\u03bc]+)/iy;
+const NANOS_PER_WEEK = 7n * 86_400_000_000_000n;
+
+/**
+ * The offset in `NOW() - 1h30m`: whole numbers only, units case-insensitive, and weeks (`w`)
+ * besides Go's units and days, as Temporal's relative-time syntax has it.
+ */
+export function parseNowOffsetNanos(text: string): bigint | undefined {
+  if (text === '') return undefined;
+  let total = 0n;
+  let index = 0;
+  while (index < text.length) {
+    NOW_OFFSET_COMPONENT.lastIndex = index;
+    const match = NOW_OFFSET_COMPONENT.exec(text);
+    if (!match) return undefined;
+    const [component, amount = '', unit = ''] = match;
+    const lower = unit.toLowerCase();
+    const scale = lower === 'w' ? NANOS_PER_WEEK : NANOS_PER_UNIT.get(lower);
+    if (scale === undefined) return undefined;
+    total += BigInt(amount) * scale;
+    index += component.length;
+  }
+  return total > MAX_INT64 ? undefined : total;
+}
+
 /** Truncates toward zero, as Go's Duration.Microseconds does. */
 export function nanosToMicros(nanos: bigint): number {
   return Number(nanos / 1000n);

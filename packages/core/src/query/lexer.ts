@@ -1,3 +1,4 @@
+import { parseNowOffsetNanos } from './duration.js';
 import { VisibilityQueryError } from './errors.js';
 
 /**
@@ -18,6 +19,8 @@ export type Token =
   /** `text` is kept because integer nanoseconds exceed a double's exact range. */
   | { readonly kind: 'number'; readonly text: string; readonly position: number }
   | { readonly kind: 'punctuation'; readonly symbol: Punctuation; readonly position: number }
+  /** `NOW()`, optionally shifted: `NOW() - 1h` has offsetNanos -3.6e12. */
+  | { readonly kind: 'now'; readonly offsetNanos: bigint; readonly position: number }
   | { readonly kind: 'end'; readonly position: number };
 
 // Sticky and Unicode-aware, so letters outside the BMP are read as one character.
@@ -26,6 +29,8 @@ const IDENTIFIER_PART = /[\p{L}\p{N}_.]/uy;
 const PLAIN_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 const NUMBER = /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/y;
 const WHITESPACE = /\s/;
+const NOW_CALL = /now\(\)/iy;
+const NOW_OFFSET = /[ \t\r\n]*([+-])[ \t\r\n]*([0-9A-Za-z\u00b5\u03bc]*)/y;
 
 /** MySQL's backslash escapes; any other escaped character stands for itself. */
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
@@ -61,6 +66,10 @@ export function tokenize(text: string): Token[] {
         throw new VisibilityQueryError('syntax', `malformed number '${text.slice(start, i + 1)}'`, start);
       }
       tokens.push({ kind: 'number', text: number, position: start });
+    } else if (matchAt(NOW_CALL, text, i) !== undefined) {
+      const { offsetNanos, end } = readNowOffset(text, i + 'NOW()'.length);
+      tokens.push({ kind: 'now', offsetNanos, position: start });
+      i = end;
     } else if (matchAt(IDENTIFIER, text, i) !== undefined) {
       const word = matchAt(IDENTIFIER, text, i)!;
       i += word.length;
@@ -92,6 +101,24 @@ function keywordOf(word: string): string | undefined {
 function matchAt(pattern: RegExp, text: string, index: number): string | undefined {
   pattern.lastIndex = index;
   return pattern.exec(text)?.[0];
+}
+
+/**
+ * Temporal resolves `NOW() ± duration` before parsing, so the offset is an unquoted word
+ * (`1h30m`, `2w`) that the ordinary number and identifier rules would split.
+ */
+function readNowOffset(text: string, from: number): { offsetNanos: bigint; end: number } {
+  NOW_OFFSET.lastIndex = from;
+  const match = NOW_OFFSET.exec(text);
+  if (!match) return { offsetNanos: 0n, end: from };
+  const [whole, sign, duration = ''] = match;
+  const durationStart = from + whole.length - duration.length;
+  if (duration === '') throw new VisibilityQueryError('syntax', `expected a duration such as 1h after 'NOW() ${sign}'`, durationStart);
+  const nanos = parseNowOffsetNanos(duration);
+  if (nanos === undefined) {
+    throw new VisibilityQueryError('bad-literal', `'${duration}' is not a NOW() offset such as 1h30m or 2w (whole numbers with units ns, us, ms, s, m, h, d, w)`, durationStart);
+  }
+  return { offsetNanos: sign === '-' ? -nanos : nanos, end: from + whole.length };
 }
 
 function readPunctuation(text: string, i: number): Punctuation | undefined {

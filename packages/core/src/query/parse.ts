@@ -1,4 +1,6 @@
 import type { SearchAttributeType } from '../stores/visibility.js';
+import { nowMicros } from '../time.js';
+import type { EpochMicros } from '../time.js';
 import type { VisibilityQuery } from './ast.js';
 import { tokenize } from './lexer.js';
 import { parseSyntax } from './syntax.js';
@@ -11,6 +13,11 @@ export interface ParseVisibilityQueryOptions {
   readonly allowOrderBy?: boolean;
   /** Whether the query is for a count, where `GROUP BY ExecutionStatus` is meaningful; otherwise GROUP BY is rejected. */
   readonly allowGroupBy?: boolean;
+  /**
+   * The instant `NOW()` stands for; defaults to the current time. One value per call, so every
+   * NOW() in a query agrees, and the tree holds absolute times that can be paged over stably.
+   */
+  readonly now?: EpochMicros;
 }
 
 const NO_CUSTOM_ATTRIBUTES: ReadonlyMap<string, SearchAttributeType> = new Map();
@@ -26,5 +33,6 @@ export function parseVisibilityQuery(text: string, options: ParseVisibilityQuery
     customAttributes: options.customAttributes ?? NO_CUSTOM_ATTRIBUTES,
     allowOrderBy: options.allowOrderBy ?? false,
     allowGroupBy: options.allowGroupBy ?? false,
+    now: options.now ?? nowMicros(),
   });
 }

@@ -34,7 +34,8 @@ export type SyntaxLiteral =
   | { readonly kind: 'string'; readonly value: string; readonly position: number }
   /** `text` includes a leading minus sign when the literal was negated. */
   | { readonly kind: 'number'; readonly text: string; readonly position: number }
-  | { readonly kind: 'boolean'; readonly value: boolean; readonly position: number };
+  | { readonly kind: 'boolean'; readonly value: boolean; readonly position: number }
+  | { readonly kind: 'now'; readonly offsetNanos: bigint; readonly position: number };
 
 export interface SyntaxOrderBy {
   readonly attribute: SyntaxAttribute;
@@ -56,6 +57,7 @@ const COMPARISON_SYMBOLS: ReadonlyMap<Punctuation, ComparisonOperator> = new Map
  *   unary      := NOT unary | ( or ) | predicate
  *   predicate  := attr cmp literal | attr [NOT] IN (literal {, literal}) | attr [NOT] BETWEEN literal AND literal
  *               | attr [NOT] STARTS_WITH literal | attr IS [NOT] NULL
+ *   literal    := 'string' | "string" | [+|-] number | TRUE | FALSE | NOW() [(+|-) duration]
  */
 export function parseSyntax(tokens: readonly Token[]): SyntaxQuery {
   return new SyntaxParser(tokens).parseQuery();
@@ -216,7 +218,7 @@ class SyntaxParser {
   private parseAttribute(): SyntaxAttribute {
     const token = this.next();
     if (token.kind === 'identifier') return { name: token.name, position: token.position };
-    if (token.kind === 'string' || token.kind === 'number' || (token.kind === 'keyword' && (token.keyword === 'TRUE' || token.keyword === 'FALSE'))) {
+    if (token.kind === 'string' || token.kind === 'number' || token.kind === 'now' || (token.kind === 'keyword' && (token.keyword === 'TRUE' || token.keyword === 'FALSE'))) {
       throw new VisibilityQueryError('syntax', 'the left side of a condition must be a search attribute name, not a value', token.position);
     }
     if (token.kind === 'keyword') {
@@ -240,6 +242,8 @@ class SyntaxParser {
         return { kind: 'string', value: token.value, position: token.position };
       case 'number':
         return { kind: 'number', text: token.text, position: token.position };
+      case 'now':
+        return { kind: 'now', offsetNanos: token.offsetNanos, position: token.position };
       case 'keyword':
         if (token.keyword === 'TRUE' || token.keyword === 'FALSE') return { kind: 'boolean', value: token.keyword === 'TRUE', position: token.position };
         if (token.keyword === 'NULL') throw new VisibilityQueryError('syntax', 'compare with NULL using IS NULL or IS NOT NULL', token.position);
@@ -322,6 +326,8 @@ function describe(token: Token): string {
       return `the number ${token.text}`;
     case 'punctuation':
       return `'${token.symbol}'`;
+    case 'now':
+      return 'NOW()';
     case 'end':
       return 'the end of the query';
   }

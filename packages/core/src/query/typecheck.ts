@@ -1,4 +1,5 @@
 import type { SearchAttributeType } from '../stores/visibility.js';
+import type { EpochMicros } from '../time.js';
 import type { ComparisonOperator, OrderByTerm, QueryAttribute, QueryExpr, VisibilityQuery } from './ast.js';
 import { EXECUTION_STATUS_ATTRIBUTE, resolveAttribute, suggestAttribute } from './attributes.js';
 import { VisibilityQueryError } from './errors.js';
@@ -9,6 +10,7 @@ export interface TypecheckOptions {
   readonly customAttributes: ReadonlyMap<string, SearchAttributeType>;
   readonly allowOrderBy: boolean;
   readonly allowGroupBy: boolean;
+  readonly now: EpochMicros;
 }
 
 type Operation = 'equality' | 'ordering' | 'in' | 'between' | 'startsWith';
@@ -33,7 +35,7 @@ const EXECUTION_STATUS_SUPPORTED: ReadonlySet<Operation> = new Set(['equality', 
 
 /** Resolves every attribute, checks each operator against the attribute's type and converts the literals. */
 export function typecheck(syntax: SyntaxQuery, options: TypecheckOptions): VisibilityQuery {
-  const checker = new Typechecker(options.customAttributes);
+  const checker = new Typechecker(options.customAttributes, options.now);
   const where = syntax.where === undefined ? undefined : checker.expr(syntax.where);
   if (syntax.groupByPosition !== undefined && !options.allowGroupBy) {
     throw new VisibilityQueryError('unsupported', 'GROUP BY is only supported when counting executions', syntax.groupByPosition);
@@ -60,7 +62,10 @@ export function typecheck(syntax: SyntaxQuery, options: TypecheckOptions): Visib
 }
 
 class Typechecker {
-  constructor(private readonly customAttributes: ReadonlyMap<string, SearchAttributeType>) {}
+  constructor(
+    private readonly customAttributes: ReadonlyMap<string, SearchAttributeType>,
+    private readonly now: EpochMicros,
+  ) {}
 
   expr(node: SyntaxExpr): QueryExpr {
     switch (node.kind) {
@@ -72,25 +77,25 @@ class Typechecker {
       case 'comparison': {
         const attribute = this.attribute(node.attribute);
         this.require(attribute, operationOf(node.operator), node.operator, node.operatorPosition);
-        return { kind: 'comparison', attribute, operator: node.operator, value: convertLiteral(attribute, node.value) };
+        return { kind: 'comparison', attribute, operator: node.operator, value: convertLiteral(attribute, node.value, this.now) };
       }
       case 'in': {
         const attribute = this.attribute(node.attribute);
         this.require(attribute, 'in', node.negated ? 'NOT IN' : 'IN', node.operatorPosition);
-        return { kind: 'in', attribute, negated: node.negated, values: node.values.map((value) => convertLiteral(attribute, value)) };
+        return { kind: 'in', attribute, negated: node.negated, values: node.values.map((value) => convertLiteral(attribute, value, this.now)) };
       }
       case 'between': {
         const attribute = this.attribute(node.attribute);
         this.require(attribute, 'between', node.negated ? 'NOT BETWEEN' : 'BETWEEN', node.operatorPosition);
         // Bool is the only type whose values are neither strings nor numbers, and it has no ranges.
-        const lower = convertLiteral(attribute, node.lower) as string | number;
-        const upper = convertLiteral(attribute, node.upper) as string | number;
+        const lower = convertLiteral(attribute, node.lower, this.now) as string | number;
+        const upper = convertLiteral(attribute, node.upper, this.now) as string | number;
         return { kind: 'between', attribute, negated: node.negated, lower, upper };
       }
       case 'startsWith': {
         const attribute = this.attribute(node.attribute);
         this.require(attribute, 'startsWith', node.negated ? 'NOT STARTS_WITH' : 'STARTS_WITH', node.operatorPosition);
-        return { kind: 'startsWith', attribute, negated: node.negated, prefix: convertLiteral(attribute, node.prefix) as string };
+        return { kind: 'startsWith', attribute, negated: node.negated, prefix: convertLiteral(attribute, node.prefix, this.now) as string };
       }
       case 'isNull':
         return { kind: 'isNull', attribute: this.attribute(node.attribute), negated: node.negated };

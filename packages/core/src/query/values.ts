@@ -1,5 +1,6 @@
 import { WorkflowExecutionStatus, workflowExecutionStatusFromName, workflowExecutionStatusNames } from '../enums.js';
 import { parseRfc3339Micros } from '../time.js';
+import type { EpochMicros } from '../time.js';
 import type { QueryAttribute, QueryScalar } from './ast.js';
 import { EXECUTION_DURATION_ATTRIBUTE, EXECUTION_STATUS_ATTRIBUTE } from './attributes.js';
 import { nanosToMicros, parseDurationNanos } from './duration.js';
@@ -9,8 +10,11 @@ import type { SyntaxLiteral } from './syntax.js';
 const INTEGER_TEXT = /^-?[0-9]+$/;
 const API_STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
 
-/** Converts a literal to the value the store compares against, or explains why it does not fit. */
-export function convertLiteral(attribute: QueryAttribute, literal: SyntaxLiteral): QueryScalar {
+/**
+ * Converts a literal to the value the store compares against, or explains why it does not fit.
+ * `now` is the instant NOW() stands for.
+ */
+export function convertLiteral(attribute: QueryAttribute, literal: SyntaxLiteral, now: EpochMicros): QueryScalar {
   if (attribute.system && attribute.name === EXECUTION_STATUS_ATTRIBUTE) return convertExecutionStatus(literal);
   if (attribute.system && attribute.name === EXECUTION_DURATION_ATTRIBUTE) return convertExecutionDuration(literal);
   switch (attribute.type) {
@@ -30,7 +34,7 @@ export function convertLiteral(attribute: QueryAttribute, literal: SyntaxLiteral
       if (literal.kind !== 'boolean') throw mismatch(attribute, literal, 'TRUE or FALSE');
       return literal.value;
     case 'Datetime':
-      return convertDatetime(attribute, literal);
+      return convertDatetime(attribute, literal, now);
   }
 }
 
@@ -50,8 +54,8 @@ function convertNumber(attribute: QueryAttribute, literal: SyntaxLiteral): numbe
   return value === 0 ? 0 : value; // no negative zero
 }
 
-/** RFC 3339 text, or integer nanoseconds since the epoch as Temporal also accepts. */
-function convertDatetime(attribute: QueryAttribute, literal: SyntaxLiteral): number {
+/** RFC 3339 text, integer nanoseconds since the epoch, or NOW() ± a duration, as Temporal accepts. */
+function convertDatetime(attribute: QueryAttribute, literal: SyntaxLiteral, now: EpochMicros): number {
   let micros: number | undefined;
   if (literal.kind === 'string') {
     // Date.UTC maps years 0–99 onto 1900–1999; such years are far outside EpochMicros' exact range anyway.
@@ -61,6 +65,8 @@ function convertDatetime(attribute: QueryAttribute, literal: SyntaxLiteral): num
     }
   } else if (literal.kind === 'number' && INTEGER_TEXT.test(literal.text)) {
     micros = floorDiv(BigInt(literal.text), 1000n);
+  } else if (literal.kind === 'now') {
+    micros = floorDiv(BigInt(now) * 1000n + literal.offsetNanos, 1000n);
   } else {
     throw mismatch(attribute, literal, 'an RFC 3339 datetime string or integer nanoseconds');
   }
@@ -117,6 +123,8 @@ function describeLiteral(literal: SyntaxLiteral): string {
       return `the number ${literal.text}`;
     case 'boolean':
       return literal.value ? 'TRUE' : 'FALSE';
+    case 'now':
+      return 'NOW()';
   }
 }
 

@@ -115,6 +115,7 @@ const literalToken = fc.oneof(
   fc.constantFrom(`'Running'`, `'ContinuedAsNew'`, `'Sleeping'`, `'2024-01-02T03:04:05Z'`, `'2024-02-30T00:00:00Z'`, `'1h30m'`, `'01:02:03'`, `'5 minutes'`),
   fc.constantFrom(`''`, `'   '`, `'it''s'`, `'a\\'b'`, `"x"`, `'`, `"`),
   fc.constantFrom('TRUE', 'false', 'NULL', '0', '3', '-1', '1.5', '.5', '1e3', '1e400', '9007199254740993', '1704164645123456789', '- 2', '12abc'),
+  fc.constantFrom('NOW()', 'now() - 1h', 'NOW()+2w3d', 'NOW() -', 'NOW() - 1x', 'NOW'),
   anyString.map((text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`),
   fc.integer().map(String),
 );

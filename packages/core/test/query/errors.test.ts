@@ -78,6 +78,11 @@ describe('syntax errors', () => {
     ['ORDER BY StartTime sideways', 'sideways', /expected ',' or the end of the query but found 'sideways'/],
     ['HistoryLength = -x', 'x', /expected a number after '-' but found 'x'/],
     ['ORDER BY StartTime,', 19, /expected a search attribute name/],
+    ['StartTime > NOW() -', 19, /expected a duration such as 1h after 'NOW\(\) -'/],
+    ['StartTime > NOW() + )', 20, /expected a duration such as 1h after 'NOW\(\) \+'/],
+    ['StartTime > NOW', 'NOW', /expected a value but found the name 'NOW'/],
+    ['StartTime > NOW ()', 'NOW', /expected a value but found the name 'NOW'/],
+    ['NOW() > StartTime', 'NOW', /left side of a condition must be a search attribute name/],
   ])('%j', (text, at, message) => {
     const err = expectRejected(text, 'syntax', at, { allowOrderBy: true, allowGroupBy: true });
     expect(err.detail).toMatch(message);
@@ -123,6 +128,9 @@ describe('type mismatches', () => {
     [`WorkflowId IN ('a', 2, 'c')`, '2', /takes a quoted string/],
     ['HistoryLength BETWEEN 1 AND "9"', '"9"', /takes a number/],
     [`WorkflowId STARTS_WITH 5`, '5', /takes a quoted string/],
+    ['WorkflowId = NOW()', 'NOW', /Keyword attribute 'WorkflowId' takes a quoted string, not NOW\(\)/],
+    ['HistoryLength > NOW() - 1h', 'NOW', /takes a number, not NOW\(\)/],
+    ['ExecutionDuration > NOW()', 'NOW', /ExecutionDuration takes integer nanoseconds or a duration string/],
   ])('%j', (text, at, message) => {
     const err = expectRejected(text, 'type-mismatch', at);
     expect(err.detail).toMatch(message);
@@ -153,6 +161,11 @@ describe('bad literals', () => {
     [`ExecutionDuration > ''`, `''`, /is not a duration/],
     ['HistoryLength = 9007199254740993', '9007', /cannot be represented exactly/],
     ['CustomDouble = 1e400', '1e400', /out of range/],
+    ['StartTime > NOW() - 1x', '1x', /'1x' is not a NOW\(\) offset such as 1h30m/],
+    ['StartTime > NOW() - 1.5h', '1.5h', /'1' is not a NOW\(\) offset/],
+    ['StartTime > NOW() - h', 'h', /'h' is not a NOW\(\) offset/],
+    ['StartTime > NOW() + AND', 'AND', /'AND' is not a NOW\(\) offset/],
+    ['StartTime > NOW() - 99999999999999w', '9999', /is not a NOW\(\) offset/],
   ])('%j', (text, at, message) => {
     const err = expectRejected(text, 'bad-literal', at);
     expect(err.detail).toMatch(message);

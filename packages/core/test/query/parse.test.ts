@@ -392,3 +392,51 @@ describe('GROUP BY', () => {
     });
   });
 });
+
+describe('NOW()', () => {
+  const now = 1_704_164_645_123_456;
+  const at = (text: string): QueryExpr | undefined => parseVisibilityQuery(text, { customAttributes: CUSTOM_ATTRIBUTES, now }).where;
+
+  it.each([
+    ['NOW()', now],
+    ['now()', now],
+    ['NOW() - 1h', now - 3_600_000_000],
+    ['NOW()-1h30m', now - 5_400_000_000],
+    ['NOW() + 2w3d', now + 17 * 86_400_000_000],
+    ['NOW() - 1H30M', now - 5_400_000_000],
+    ['NOW() - 250ms', now - 250_000],
+    ['NOW() - 7µs', now - 7],
+    ['NOW() - 1ns', now - 1],
+    ['NOW() + 1ns', now],
+  ])('%s', (literal, micros) => {
+    expect(at(`StartTime < ${literal}`)).toEqual({ kind: 'comparison', attribute: startTime, operator: '<', value: micros });
+  });
+
+  it('gives every NOW() in one query the same instant', () => {
+    expect(at('CloseTime BETWEEN NOW() - 1d AND NOW()')).toEqual({
+      kind: 'between', attribute: system('CloseTime', 'Datetime'), negated: false, lower: now - 86_400_000_000, upper: now,
+    });
+  });
+
+  it('works in IN lists and before AND', () => {
+    expect(at(`CustomDatetime IN (NOW(), NOW() - 1m) AND WorkflowId = 'a'`)).toEqual({
+      kind: 'and',
+      operands: [
+        { kind: 'in', attribute: custom('CustomDatetime'), negated: false, values: [now, now - 60_000_000] },
+        { kind: 'comparison', attribute: workflowId, operator: '=', value: 'a' },
+      ],
+    });
+  });
+
+  it('is an ordinary string inside quotes', () => {
+    expect(at(`WorkflowId = 'NOW() - 1h'`)).toEqual({ kind: 'comparison', attribute: workflowId, operator: '=', value: 'NOW() - 1h' });
+  });
+
+  it('defaults to the current time', () => {
+    const before = Date.now() * 1000;
+    const value = (where('StartTime > NOW()') as { value: number }).value;
+    const after = Date.now() * 1000 + 1000;
+    expect(value).toBeGreaterThanOrEqual(before);
+    expect(value).toBeLessThanOrEqual(after);
+  });
+});

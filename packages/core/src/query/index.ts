@@ -1,3 +1,8 @@
+/**
+ * Temporal's visibility list filter: text → tokens (lexer) → syntax tree with offsets (syntax)
+ * → attributes resolved, operators checked and literals converted (typecheck) → VisibilityQuery.
+ * Backends consume the result through foldQuery; renderQuery gives canonical text back.
+ */
 export type * from './ast.js';
 export { VisibilityQueryError, type VisibilityQueryErrorReason } from './errors.js';
 export { parseVisibilityQuery, type ParseVisibilityQueryOptions } from './parse.js';

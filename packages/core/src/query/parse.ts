@@ -28,11 +28,14 @@ const NO_CUSTOM_ATTRIBUTES: ReadonlyMap<string, SearchAttributeType> = new Map()
  * else, for any text that is not a valid filter.
  */
 export function parseVisibilityQuery(text: string, options: ParseVisibilityQueryOptions = {}): VisibilityQuery {
+  const now = options.now ?? nowMicros();
+  // A caller's mistake, not the user's, so it is not reported as a query error.
+  if (!Number.isSafeInteger(now)) throw new RangeError(`now must be integer EpochMicros, got ${now}`);
   const syntax = parseSyntax(tokenize(text));
   return typecheck(syntax, {
     customAttributes: options.customAttributes ?? NO_CUSTOM_ATTRIBUTES,
     allowOrderBy: options.allowOrderBy ?? false,
     allowGroupBy: options.allowGroupBy ?? false,
-    now: options.now ?? nowMicros(),
+    now,
   });
 }

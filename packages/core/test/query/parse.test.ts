@@ -432,6 +432,10 @@ describe('NOW()', () => {
     expect(at(`WorkflowId = 'NOW() - 1h'`)).toEqual({ kind: 'comparison', attribute: workflowId, operator: '=', value: 'NOW() - 1h' });
   });
 
+  it('rejects an anchor that is not integer microseconds as a caller error', () => {
+    expect(() => parseVisibilityQuery('StartTime > NOW()', { now: 1.5 })).toThrow(RangeError);
+  });
+
   it('defaults to the current time', () => {
     const before = Date.now() * 1000;
     const value = (where('StartTime > NOW()') as { value: number }).value;

@@ -44,6 +44,7 @@ export class WorkflowTxn {
   addOrBuffer<K extends EventAttributesKey>(eventType: number, key: K, attributes: NonNullable<HistoryEvent[K]>): void {
     if (this.workflowTaskRunning) {
       this.ms.bufferedEvents.push({ eventTime: timestampFromMs(this.now), eventType, [key]: attributes });
+      this.dirty = true;
       return;
     }
     this.addEvent(eventType, key, attributes);

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestServer, startWorker } from './support/harness.js';
+import type { RunningWorker, TestServer } from './support/harness.js';
+
+let env: TestServer;
+let worker: RunningWorker;
+const taskQueue = `scenarios-${randomUUID()}`;
+const id = (prefix: string): string => `${prefix}-${randomUUID()}`;
+
+beforeAll(async () => {
+  env = await startTestServer();
+  worker = await startWorker(env.address, taskQueue);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await env?.stop();
+});
+
+describe('activities', () => {
+  test('an activity that fails twice is retried and then succeeds', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('retryingActivity', { taskQueue, workflowId: id('retry'), args: [randomUUID()] });
+    expect(result).toBe('succeeded on attempt 3');
+  });
+
+  test('an activity that stops heartbeating times out with a heartbeat timeout', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('heartbeatTimeout', { taskQueue, workflowId: id('heartbeat') });
+    // TimeoutType.HEARTBEAT is 4 in the SDK's enum.
+    expect(result).toMatch(/^timed out: (4|HEARTBEAT)$/);
+  });
+});
+
+describe('timers', () => {
+  test('a durable sleep fires', { timeout: 20_000 }, async () => {
+    const started = Date.now();
+    const result = await env.client.workflow.execute('durableSleep', { taskQueue, workflowId: id('sleep'), args: [1500] });
+    expect(result).toBe('woke up');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+});
+
+describe('messages', () => {
+  test('signals, queries and updates reach the workflow', { timeout: 30_000 }, async () => {
+    const handle = await env.client.workflow.start('counter', { taskQueue, workflowId: id('counter') });
+    await handle.signal('add', 2);
+    await handle.signal('add', 3);
+    await expect.poll(() => handle.query<number>('total'), { timeout: 10_000 }).toBe(5);
+    const previous = await handle.executeUpdate<number, [number]>('setTotal', { args: [40] });
+    expect(previous).toBe(5);
+    const rejected = await handle.executeUpdate('setTotal', { args: [-1] }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((rejected as WorkflowUpdateFailedError).cause?.message).toBe('total must not be negative');
+    await handle.signal('add', 2);
+    await handle.signal('finish');
+    expect(await handle.result()).toBe(42);
+  });
+
+  test('signal-with-start starts the workflow and delivers the signal', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.signalWithStart('counter', { taskQueue, workflowId: id('sws'), signal: 'add', signalArgs: [7] });
+    await handle.signal('finish');
+    expect(await handle.result()).toBe(7);
+  });
+});
+
+describe('workflow composition', () => {
+  test('a child workflow runs and its result reaches the parent', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('parent', { taskQueue, workflowId: id('parent'), args: ['child'] });
+    expect(result).toBe('parent got: Hello, child!');
+  });
+
+  test('continue-as-new chains runs and the client follows to the last one', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('countdown', { taskQueue, workflowId: id('can'), args: [3] });
+    expect(result).toBe('done after continue-as-new');
+  });
+});
+
+describe('ending workflows', () => {
+  test('a failing workflow surfaces its failure to the client', { timeout: 20_000 }, async () => {
+    const err = await env.client.workflow.execute('failing', { taskQueue, workflowId: id('fail') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause?.message).toBe('deliberate failure');
+  });
+
+  test('cancel reaches the workflow and it ends canceled', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id('cancel') });
+    await expect.poll(async () => (await handle.describe()).historyLength, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+
+  test('terminate ends the workflow at once', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id('terminate') });
+    await handle.terminate('enough');
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  });
+
+  test('starting a running workflow id again is rejected; request ids make starts idempotent', { timeout: 20_000 }, async () => {
+    const workflowId = id('dup');
+    const handle = await env.client.workflow.start('waitsForever', { taskQueue, workflowId });
+    await expect(env.client.workflow.start('waitsForever', { taskQueue, workflowId })).rejects.toThrow(/already/i);
+    const request = { namespace: 'default', workflowId: id('idem'), workflowType: { name: 'waitsForever' }, taskQueue: { name: taskQueue }, requestId: randomUUID() };
+    const first = await env.connection.workflowService.startWorkflowExecution(request);
+    const second = await env.connection.workflowService.startWorkflowExecution(request);
+    expect(second.runId).toBe(first.runId);
+    await handle.terminate();
+    await env.client.workflow.getHandle(request.workflowId).terminate();
+  });
+});
+
+describe('visibility', () => {
+  test('search attributes are upserted and the run is found by list and count', { timeout: 30_000 }, async () => {
+    const value = `v-${randomUUID()}`;
+    const workflowId = id('tagged');
+    await env.client.workflow.execute('tagged', { taskQueue, workflowId, args: [value] });
+    const query = `CustomKeywordField = '${value}'`;
+    await expect.poll(async () => (await env.client.workflow.count(query)).count, { timeout: 10_000 }).toBe(1);
+    const found = [];
+    for await (const info of env.client.workflow.list({ query })) found.push(info);
+    expect(found.map((w) => w.workflowId)).toEqual([workflowId]);
+    expect(found[0]?.status.name).toBe('COMPLETED');
+    await expect(env.client.workflow.count('NoSuchField = 1')).rejects.toThrow();
+  });
+});

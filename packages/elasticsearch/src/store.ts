@@ -12,7 +12,7 @@ import type { SearchHttpClient, SearchServerInfo } from '@hourglass/schema-tool'
 import { searchQuery } from './conditions.js';
 import { wantsStatusGroups } from './query-conditions.js';
 import { documentId, fromDocument, toDocument } from './document.js';
-import { CorruptDocumentError } from './errors.js';
+import { CorruptDocumentError, persistenceErrorFor } from './errors.js';
 import { LIST_SORT, decodeCursor, effectivePageSize, encodeCursor, isSearchAfter } from './paging.js';
 import { send } from './transport.js';
 
@@ -83,12 +83,12 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
   async deleteWorkflowExecution(namespaceId: string, runId: string): Promise<void> {
     requireNonEmpty(namespaceId, 'namespaceId');
     requireNonEmpty(runId, 'runId');
-    // A document that is already gone answers 404 with result "not_found"; a missing index also answers 404 but with an error.
+    // A document that is already gone answers 404 with result "not_found"; a missing index also answers 404, with an error body.
     const response = await send(this.client, 'deleteWorkflowExecution', 'DELETE', this.docPath(namespaceId, runId), { query: { refresh: this.refresh } }, (status) =>
       status === 404 || (status >= 200 && status < 300),
     );
     if (response.status === 404 && (response.body as { result?: unknown } | undefined)?.result !== 'not_found') {
-      await send(this.client, 'deleteWorkflowExecution', 'DELETE', this.docPath(namespaceId, runId));
+      throw persistenceErrorFor('deleteWorkflowExecution', response);
     }
   }
 
@@ -99,8 +99,8 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     const body = response.body as { found?: boolean; _id?: string; _source?: unknown } | undefined;
     if (response.status === 404) {
       if (body?.found === false) throw new NotFoundError(`visibility record of run ${runId} in namespace ${namespaceId} not found`);
-      // 404 without found:false means the index itself is missing; let the error mapping say so.
-      await send(this.client, 'getWorkflowExecution', 'GET', this.docPath(namespaceId, runId));
+      // 404 without found:false means the index itself is missing.
+      throw persistenceErrorFor('getWorkflowExecution', response);
     }
     return fromDocument(body?._source, body?._id ?? runId);
   }

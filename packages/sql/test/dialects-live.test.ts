@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { UnavailableError } from '@hourglass/core';
 import type { SqlConnection } from '../src/dialects/dialect.js';
 import { openPostgresConnection } from '../src/dialects/postgres.js';
 import { openMysqlConnection } from '../src/dialects/mysql.js';
@@ -141,18 +142,10 @@ for (const { target, open, dialect } of TARGETS) {
       expect(Buffer.compare(rows.rows[0]!.b, data)).toBe(0);
     });
 
-    it('classifies a refused connection as unavailable', async () => {
-      const err = await failure(
-        (async () => {
-          const dead = await open({ ...options(), port: 1, connectTimeoutMs: 2_000 });
-          try {
-            await dead.serverVersion();
-          } finally {
-            await dead.close().catch(() => undefined);
-          }
-        })(),
-      );
-      expect(conn.dialect.classifyError(err)).toBe('unavailable');
+    it('fails to open on a refused connection with a retryable UnavailableError', async () => {
+      const err = await failure(open({ ...options(), port: 1, connectTimeoutMs: 2_000 }));
+      expect(err).toBeInstanceOf(UnavailableError);
+      expect(conn.dialect.classifyError((err as Error).cause)).toBe('unavailable');
     });
   });
 }

@@ -7,7 +7,8 @@ import { mysqlExecutor } from '@hourglass/schema-tool';
 import type { Database } from '../tables.js';
 import type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection } from './dialect.js';
 import { NETWORK_ERROR_CODES, errorMessage } from './dialect.js';
-import { resolveServerOptions, socketErrorCode } from './server-options.js';
+import { openFailure, resolveServerOptions, socketErrorCode } from './server-options.js';
+import { mysqlSearchAttributes } from './mysql-search-attributes.js';
 import type { ResolvedServerOptions, ServerDialectOptions } from './server-options.js';
 
 /**
@@ -137,7 +138,7 @@ function sessionSetup(flavour: ServerFlavour, statementTimeoutMs: number | undef
 
 type ServerFlavour = 'mysql' | 'mariadb';
 
-function poolOptions(o: ResolvedServerOptions): mysql.PoolOptions {
+function connectionOptions(o: ResolvedServerOptions): mysql.ConnectionOptions {
   const tls = o.tls;
   if (tls?.serverName !== undefined) {
     // mysql2 checks the certificate against `host` only and has no separate server name.
@@ -149,11 +150,7 @@ function poolOptions(o: ResolvedServerOptions): mysql.PoolOptions {
     user: o.user,
     password: o.password,
     database: o.database,
-    connectionLimit: o.maxConnections,
-    maxIdle: o.maxConnections,
-    idleTimeout: o.idleTimeoutMs,
     connectTimeout: o.connectTimeoutMs,
-    waitForConnections: true,
     enableKeepAlive: true,
     // Ids compare and sort by code point, as the utf8mb4_bin columns do.
     charset: 'UTF8MB4_BIN',
@@ -170,12 +167,25 @@ function poolOptions(o: ResolvedServerOptions): mysql.PoolOptions {
   };
 }
 
-/** One short-lived connection that tells MySQL from MariaDB, for the flavour-specific settings. */
-async function detectFlavour(options: mysql.PoolOptions): Promise<ServerFlavour> {
+function poolOptions(o: ResolvedServerOptions): mysql.PoolOptions {
+  return { ...connectionOptions(o), connectionLimit: o.maxConnections, maxIdle: o.maxConnections, idleTimeout: o.idleTimeoutMs, waitForConnections: true };
+}
+
+interface ServerKind {
+  readonly flavour: ServerFlavour;
+  /** MariaDB's PCRE and MySQL 8's ICU regexes know \p{…}, lookbehind and (?i); MySQL 5.7's do not. */
+  readonly unicodeRegex: boolean;
+}
+
+/** One short-lived connection, before the pool exists, so every pooled connection is set up alike. */
+async function probeServer(options: mysql.ConnectionOptions): Promise<ServerKind> {
   const conn = await mysqlPromise.createConnection(options);
   try {
     const [rows] = await conn.query('select version() as v');
-    return /mariadb/i.test(String((rows as { v: unknown }[])[0]?.v)) ? 'mariadb' : 'mysql';
+    const version = String((rows as { v: unknown }[])[0]?.v);
+    if (/mariadb/i.test(version)) return { flavour: 'mariadb', unicodeRegex: true };
+    const major = Number(/^(\d+)\./.exec(version)?.[1] ?? 0);
+    return { flavour: 'mysql', unicodeRegex: major >= 8 };
   } finally {
     await conn.end();
   }
@@ -184,18 +194,21 @@ async function detectFlavour(options: mysql.PoolOptions): Promise<ServerFlavour>
 /** Opens a pooled connection to a MySQL 5.7+ or MariaDB 10.11+ server. */
 export async function openMysqlConnection(options: ServerDialectOptions): Promise<SqlConnection> {
   const o = resolveServerOptions(options);
-  const config = poolOptions(o);
-  // Only a statement timeout needs the flavour; everything else is the same statement on both.
-  const flavour: ServerFlavour = o.statementTimeoutMs === undefined ? 'mysql' : await detectFlavour(config);
-  const setup = sessionSetup(flavour, o.statementTimeoutMs);
-  const pool = mysql.createPool(config);
+  let kind: ServerKind;
+  try {
+    kind = await probeServer(connectionOptions(o));
+  } catch (err) {
+    throw openFailure(err, classifyMysqlError(err), `MySQL/MariaDB at ${o.host}:${o.port}/${o.database}`);
+  }
+  const setup = sessionSetup(kind.flavour, o.statementTimeoutMs);
+  const pool = mysql.createPool(poolOptions(o));
   // Queued on the new connection before the query that asked for it, so it always runs first.
   pool.on('connection', (conn) => {
     for (const statement of setup) conn.query(statement, () => undefined);
   });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   return {
-    dialect: mysqlBehaviour,
+    dialect: { ...mysqlBehaviour, searchAttributes: mysqlSearchAttributes(kind.unicodeRegex) },
     db,
     executor: mysqlExecutor(pool.promise()),
     async serverVersion() {

@@ -6,7 +6,8 @@ import type { Database } from '../tables.js';
 import type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection } from './dialect.js';
 import { NETWORK_ERROR_CODES, errorCode, errorMessage } from './dialect.js';
 import { onConflictDoNothing, onConflictUpdate } from './sql-clauses.js';
-import { resolveServerOptions, socketErrorCode } from './server-options.js';
+import { openFailure, resolveServerOptions, socketErrorCode } from './server-options.js';
+import { ICU_ROOT_COLLATION, postgresSearchAttributes } from './postgres-search-attributes.js';
 import type { ServerDialectOptions } from './server-options.js';
 
 export const postgresBehaviour: DialectBehaviour = {
@@ -101,8 +102,11 @@ const hourglassTypes = {
   },
 };
 
-/** Opens a pooled connection to a PostgreSQL 10+ server. */
-export function openPostgresConnection(options: ServerDialectOptions): SqlConnection {
+/**
+ * Opens a pooled connection to a PostgreSQL 10+ server. One query at open tells whether the
+ * server has ICU, which Text matching in list filters needs.
+ */
+export async function openPostgresConnection(options: ServerDialectOptions): Promise<SqlConnection> {
   const o = resolveServerOptions(options);
   const tls = o.tls;
   const pool = new pg.Pool({
@@ -126,9 +130,17 @@ export function openPostgresConnection(options: ServerDialectOptions): SqlConnec
   // An idle pooled client whose server went away emits 'error'; unhandled, it would crash the
   // process. The next query on a fresh client reports the outage instead.
   pool.on('error', () => undefined);
+  let hasIcu: boolean;
+  try {
+    const probe = await pool.query<{ icu: boolean }>('select exists (select 1 from pg_collation where collname = $1) as icu', [ICU_ROOT_COLLATION]);
+    hasIcu = probe.rows[0]?.icu === true;
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw openFailure(err, classifyPostgresError(err), `PostgreSQL at ${o.host}:${o.port}/${o.database}`);
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
-    dialect: postgresBehaviour,
+    dialect: { ...postgresBehaviour, searchAttributes: postgresSearchAttributes(hasIcu) },
     db,
     executor: pgExecutor(pool),
     async serverVersion() {

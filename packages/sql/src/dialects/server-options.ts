@@ -1,6 +1,7 @@
-import { InvalidPersistenceRequestError } from '@hourglass/core';
+import { InvalidPersistenceRequestError, TimeoutError, UnavailableError } from '@hourglass/core';
 import type { SqlServerConnectionOptions } from './dialect.js';
-import { errorCode } from './dialect.js';
+import type { DriverErrorKind } from './dialect.js';
+import { errorCode, errorMessage } from './dialect.js';
 
 /** TLS settings shared by the PostgreSQL and MySQL/MariaDB dialects (PEM text or buffers). */
 export interface ServerTlsOptions {
@@ -118,4 +119,14 @@ export function socketErrorCode(err: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A failure while opening a connection, as the typed error callers handle: an unreachable or
+ * slow server is retryable; anything else (bad credentials, unknown database) surfaces as is.
+ */
+export function openFailure(err: unknown, kind: DriverErrorKind | undefined, where: string): unknown {
+  if (kind === 'unavailable') return new UnavailableError(`cannot reach ${where}: ${errorMessage(err)}`, { cause: err });
+  if (kind === 'timeout') return new TimeoutError(`${where} did not answer in time: ${errorMessage(err)}`, { cause: err });
+  return err;
 }

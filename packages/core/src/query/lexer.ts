@@ -32,6 +32,11 @@ const WHITESPACE = /\s/;
 const NOW_CALL = /now\(\)/iy;
 const NOW_OFFSET = /[ \t\r\n]*([+-])[ \t\r\n]*([0-9A-Za-z\u00b5\u03bc]*)/y;
 
+type QuoteCharacter = "'" | '"' | '`';
+
+/** Characters inside quotes that need no attention: anything but the closing quote and, in strings, a backslash. */
+const ORDINARY_RUN: Readonly<Record<QuoteCharacter, RegExp>> = { "'": /[^'\\]*/y, '"': /[^"\\]*/y, '`': /[^`]*/y };
+
 /** MySQL's backslash escapes; any other escaped character stands for itself. */
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
 
@@ -137,10 +142,16 @@ function readPunctuation(text: string, i: number): Punctuation | undefined {
  * Reads from the opening quote at `start`. A doubled quote stands for one quote character;
  * string literals (not backticked names) also take backslash escapes.
  */
-function readQuoted(text: string, start: number, quote: string, backslashEscapes: boolean): { value: string; end: number } {
+function readQuoted(text: string, start: number, quote: QuoteCharacter, backslashEscapes: boolean): { value: string; end: number } {
+  const ordinary = ORDINARY_RUN[quote];
   let value = '';
   let i = start + 1;
   while (i < text.length) {
+    // Copy runs of ordinary characters at once: long literals would otherwise be built a character at a time.
+    const run = matchAt(ordinary, text, i)!;
+    value += run;
+    i += run.length;
+    if (i >= text.length) break;
     const ch = text[i]!;
     if (ch === quote) {
       if (text[i + 1] === quote) {
@@ -157,8 +168,6 @@ function readQuoted(text: string, start: number, quote: string, backslashEscapes
       i += 2;
       continue;
     }
-    value += ch;
-    i++;
   }
   const what = quote === '`' ? 'quoted attribute name' : 'string literal';
   throw new VisibilityQueryError('syntax', `unterminated ${what}`, start);

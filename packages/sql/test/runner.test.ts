@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, ConditionFailedError, InvalidPersistenceRequestError, TimeoutError, UnavailableError } from '@hourglass/core';
 import type { DriverErrorKind, SqlConnection } from '../src/dialects/dialect.js';
 import { classifySqliteError, sqliteConnection } from '../src/dialects/sqlite.js';
-import { SqlRunner, TransactionConflict } from '../src/runner.js';
+import { NestedUnitOfWorkError, SqlRunner, TransactionConflict } from '../src/runner.js';
 import type { Db } from '../src/runner.js';
 
 /** A driver failure the test dialect classifies as it is told to. */
@@ -142,19 +142,28 @@ describe('SqlRunner transactions on the single SQLite connection', () => {
 
   it('does not let a statement outside the transaction see its uncommitted writes', async () => {
     const runner = new SqlRunner(connection);
-    let seenOutside: number | undefined;
-    let outside: Promise<void> | undefined;
-    await runner.write(async (tx) => {
+    let signalOpen!: () => void;
+    const open = new Promise<void>((resolve) => (signalOpen = resolve));
+    const transaction = runner.write(async (tx) => {
       await increment(tx);
-      outside = runner.run(async (db) => {
-        seenOutside = await counter(db);
-      });
+      signalOpen();
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(seenOutside).toBeUndefined();
       await increment(tx);
     });
-    await outside;
+    await open;
+    // Started while the transaction is open, from outside it: it waits for the commit.
+    const seenOutside = await runner.run((db) => counter(db));
+    await transaction;
     expect(seenOutside).toBe(2);
+  });
+
+  it.each(['run', 'write', 'read'] as const)('refuses %s started inside a transaction instead of deadlocking on the connection', async (method) => {
+    const runner = new SqlRunner(connection);
+    const other = new SqlRunner(connection);
+    await expect(runner.write(() => other[method]((db) => counter(db)))).rejects.toBeInstanceOf(NestedUnitOfWorkError);
+    await expect(runner.read(() => runner[method]((db) => counter(db)))).rejects.toBeInstanceOf(NestedUnitOfWorkError);
+    // The failed transactions rolled back and released the connection.
+    await expect(runner.run((db) => counter(db))).resolves.toBe(0);
   });
 
   it('a transaction that failed leaves the connection usable for the next transaction', async () => {

@@ -111,8 +111,11 @@ class Typechecker {
   }
 
   private require(attribute: QueryAttribute, operation: Operation, operator: string, position: number): void {
-    const supported = isExecutionStatus(attribute) ? EXECUTION_STATUS_SUPPORTED : SUPPORTED[attribute.type];
-    if (!supported.has(operation)) {
+    if (isExecutionStatus(attribute)) {
+      if (EXECUTION_STATUS_SUPPORTED.has(operation)) return;
+      throw new VisibilityQueryError('unsupported', `operator ${operator} is not supported on ${EXECUTION_STATUS_ATTRIBUTE}, which takes only =, !=, IN and NOT IN`, position);
+    }
+    if (!SUPPORTED[attribute.type].has(operation)) {
       throw new VisibilityQueryError('unsupported', `operator ${operator} is not supported on ${attribute.type} attribute '${attribute.name}'`, position);
     }
   }

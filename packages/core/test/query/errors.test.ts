@@ -180,7 +180,7 @@ describe('unsupported constructs', () => {
     ['HistoryLength STARTS_WITH 1', 'STARTS_WITH', /operator STARTS_WITH is not supported on Int attribute 'HistoryLength'/],
     [`CustomText STARTS_WITH 'a'`, 'STARTS_WITH', /on Text attribute/],
     [`BuildIds NOT STARTS_WITH 'a'`, 'NOT', /operator NOT STARTS_WITH is not supported on KeywordList/],
-    [`ExecutionStatus STARTS_WITH 'Run'`, 'STARTS_WITH', /ExecutionStatus/],
+    [`ExecutionStatus STARTS_WITH 'Run'`, 'STARTS_WITH', /operator STARTS_WITH is not supported on ExecutionStatus/],
     [`CustomText > 'a'`, '>', /operator > is not supported on Text attribute 'CustomText'/],
     [`CustomText IN ('a')`, 'IN', /operator IN is not supported on Text/],
     [`CustomText BETWEEN 'a' AND 'b'`, 'BETWEEN', /BETWEEN is not supported on Text/],
@@ -189,8 +189,8 @@ describe('unsupported constructs', () => {
     ['CustomBool NOT BETWEEN false AND true', 'NOT', /NOT BETWEEN is not supported on Bool/],
     [`BuildIds >= 'a'`, '>=', /on KeywordList/],
     [`BuildIds BETWEEN 'a' AND 'b'`, 'BETWEEN', /on KeywordList/],
-    [`ExecutionStatus > 'Running'`, '>', /operator > is not supported on Int attribute 'ExecutionStatus'/],
-    [`ExecutionStatus BETWEEN 1 AND 3`, 'BETWEEN', /ExecutionStatus/],
+    [`ExecutionStatus > 'Running'`, '>', /operator > is not supported on ExecutionStatus, which takes only =, !=, IN and NOT IN/],
+    [`ExecutionStatus BETWEEN 1 AND 3`, 'BETWEEN', /operator BETWEEN is not supported on ExecutionStatus/],
   ])('%j', (text, at, message) => {
     const err = expectRejected(text, 'unsupported', at);
     expect(err.detail).toMatch(message);

@@ -18,7 +18,7 @@ function expectRejected(text: string, reason: VisibilityQueryErrorReason, at: st
   const err = rejection(text, options);
   const position = typeof at === 'number' ? at : text.indexOf(at);
   expect(position).toBeGreaterThanOrEqual(0);
-  expect({ reason: err.reason, position: err.position, detail: err.detail }).toEqual({ reason, position, detail: err.detail });
+  expect({ reason: err.reason, position: err.position }, err.message).toEqual({ reason, position });
   return err;
 }
 

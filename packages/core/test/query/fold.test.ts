@@ -81,15 +81,19 @@ describe('foldQuery', () => {
   it('visits operands left to right and passes each node to its callback', () => {
     const { where } = parseVisibilityQuery(`WorkflowId = 'a' AND (RunId IS NULL OR NOT TaskQueue IN ('q')) AND HistoryLength BETWEEN 1 AND 2`);
     const visited: string[] = [];
+    const visit = (label: string, result: string): string => {
+      visited.push(label);
+      return result;
+    };
     const trace = foldQuery<string>(where!, {
-      and: (operands, node) => (visited.push(`and/${node.operands.length}`), `and(${operands.join(',')})`),
-      or: (operands, node) => (visited.push(`or/${node.operands.length}`), `or(${operands.join(',')})`),
-      not: (operand, node) => (visited.push(`not/${node.operand.kind}`), `not(${operand})`),
-      comparison: (node) => (visited.push(node.attribute.name), 'cmp'),
-      in: (node) => (visited.push(node.attribute.name), 'in'),
-      between: (node) => (visited.push(node.attribute.name), 'between'),
-      startsWith: (node) => (visited.push(node.attribute.name), 'sw'),
-      isNull: (node) => (visited.push(node.attribute.name), 'null'),
+      and: (operands, node) => visit(`and/${node.operands.length}`, `and(${operands.join(',')})`),
+      or: (operands, node) => visit(`or/${node.operands.length}`, `or(${operands.join(',')})`),
+      not: (operand, node) => visit(`not/${node.operand.kind}`, `not(${operand})`),
+      comparison: (node) => visit(node.attribute.name, 'cmp'),
+      in: (node) => visit(node.attribute.name, 'in'),
+      between: (node) => visit(node.attribute.name, 'between'),
+      startsWith: (node) => visit(node.attribute.name, 'sw'),
+      isNull: (node) => visit(node.attribute.name, 'null'),
     });
     expect(trace).toBe('and(cmp,or(null,not(in)),between)');
     expect(visited).toEqual(['WorkflowId', 'RunId', 'TaskQueue', 'not/in', 'or/2', 'HistoryLength', 'and/3']);

@@ -1,5 +1,7 @@
 # Helpers shared by the PostgreSQL and MariaDB server scripts (sourced, not run).
 # shellcheck shell=bash
+# The variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
 
 servers_home="${HOURGLASS_SERVERS_HOME:-$HOME/.cache/hourglass-servers}"
 run_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.run"

@@ -15,9 +15,10 @@ started_at=$(date +%s)
 
 make_user_dir "$service_user" "$runtime_home"
 
-# The bootstrap root account authenticates by unix socket peer credentials, so it has no password.
-root_sql() {
-  mariadb --no-defaults --protocol=socket --socket="$socket_file" -u root --batch --skip-column-names "$@"
+# mariadb-install-db gives root and the account that runs the server unix-socket logins (peer
+# credentials, no password); we are one of the two, so we log in as whoever we are.
+admin_sql() {
+  mariadb --no-defaults --protocol=socket --socket="$socket_file" -u "$(id -un)" --batch --skip-column-names "$@"
 }
 
 if ! pid_alive "$pid_file" "--datadir=$data_dir"; then
@@ -58,7 +59,7 @@ if ! pid_alive "$pid_file" "--datadir=$data_dir"; then
   setsid "$mariadbd_bin" "${server_args[@]}" </dev/null >>"$log_file" 2>&1 &
   launcher=$!
   deadline=$(($(date +%s) + ${MARIADB_READY_TIMEOUT_S:-90}))
-  until root_sql -e 'SELECT 1' >/dev/null 2>&1; do
+  until admin_sql -e 'SELECT 1' >/dev/null 2>&1; do
     if ! kill -0 "$launcher" 2>/dev/null || (($(date +%s) > deadline)); then
       tail -n 40 "$log_file" >&2
       kill -0 "$launcher" 2>/dev/null && terminate_pid "$launcher" 30 "$target"
@@ -70,7 +71,7 @@ fi
 
 # The user and database are (re)asserted on every start so a run file always names a working
 # login. Global privileges let the suite create and drop a database per run.
-root_sql <<SQL
+admin_sql <<SQL
 CREATE USER IF NOT EXISTS '$hourglass_db_user'@'127.0.0.1' IDENTIFIED BY '$hourglass_db_password';
 CREATE USER IF NOT EXISTS '$hourglass_db_user'@'localhost' IDENTIFIED BY '$hourglass_db_password';
 ALTER USER '$hourglass_db_user'@'127.0.0.1' IDENTIFIED BY '$hourglass_db_password';

@@ -1,6 +1,8 @@
 # Per-target settings for the MariaDB server scripts (sourced, not run).
 # MariaDB speaks the MySQL protocol, but it is reported as MariaDB everywhere, never as MySQL.
 # shellcheck shell=bash
+# The variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
 # shellcheck source=../lib/common.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)/common.sh"
 

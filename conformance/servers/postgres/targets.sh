@@ -1,5 +1,7 @@
 # Per-target settings for the PostgreSQL server scripts (sourced, not run).
 # shellcheck shell=bash
+# The variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
 # shellcheck source=../lib/common.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)/common.sh"
 

@@ -47,8 +47,8 @@ function convertNumber(attribute: QueryAttribute, literal: SyntaxLiteral): numbe
   if (literal.kind !== 'number') throw mismatch(attribute, literal, 'a number');
   const value = Number(literal.text);
   if (!Number.isFinite(value)) throw new VisibilityQueryError('bad-literal', `number ${literal.text} is out of range`, literal.position);
-  // An Int column holds exact integers; a Double is approximate anyway.
-  if (attribute.type === 'Int' && INTEGER_TEXT.test(literal.text) && !Number.isSafeInteger(value)) {
+  // An Int column holds exact integers (however written, 1e20 is one); a Double is approximate anyway.
+  if (attribute.type === 'Int' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
     throw new VisibilityQueryError('bad-literal', `integer ${literal.text} cannot be represented exactly`, literal.position);
   }
   return value === 0 ? 0 : value; // no negative zero

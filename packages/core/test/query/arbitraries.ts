@@ -32,7 +32,12 @@ export function valueFor(attribute: QueryAttribute): fc.Arbitrary<QueryScalar> {
     case 'Text':
       return anyString.filter((text) => text.trim() !== '');
     case 'Int':
-      return fc.oneof(fc.maxSafeInteger(), fc.integer({ min: -1000, max: 1000 }));
+      // Fractions are accepted on Int, as in Temporal; integers only where a double holds them exactly.
+      return fc.oneof(
+        fc.maxSafeInteger(),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value) || Number.isSafeInteger(value)).map((value) => (value === 0 ? 0 : value)),
+      );
     case 'Double':
       return fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => (value === 0 ? 0 : value));
     case 'Bool':
@@ -114,7 +119,7 @@ const attributeToken = fc.oneof(
 const literalToken = fc.oneof(
   fc.constantFrom(`'Running'`, `'ContinuedAsNew'`, `'Sleeping'`, `'2024-01-02T03:04:05Z'`, `'2024-02-30T00:00:00Z'`, `'1h30m'`, `'01:02:03'`, `'5 minutes'`),
   fc.constantFrom(`''`, `'   '`, `'it''s'`, `'a\\'b'`, `"x"`, `'`, `"`),
-  fc.constantFrom('TRUE', 'false', 'NULL', '0', '3', '-1', '1.5', '.5', '1e3', '1e400', '9007199254740993', '1704164645123456789', '- 2', '12abc'),
+  fc.constantFrom('TRUE', 'false', 'NULL', '0', '3', '-1', '1.5', '.5', '1e3', '1e20', '-1e300', '1e-7', '1e400', '9007199254740993', '1704164645123456789', '- 2', '12abc'),
   fc.constantFrom('NOW()', 'now() - 1h', 'NOW()+2w3d', 'NOW() -', 'NOW() - 1x', 'NOW'),
   anyString.map((text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`),
   fc.integer().map(String),

@@ -160,6 +160,7 @@ describe('bad literals', () => {
     [`ExecutionDuration > '9223372036854775808ns'`, `'9223`, /is not a duration/],
     [`ExecutionDuration > ''`, `''`, /is not a duration/],
     ['HistoryLength = 9007199254740993', '9007', /cannot be represented exactly/],
+    ['CustomInt > 1e20', '1e20', /integer 1e20 cannot be represented exactly/],
     ['CustomDouble = 1e400', '1e400', /out of range/],
     ['StartTime > NOW() - 1x', '1x', /'1x' is not a NOW\(\) offset such as 1h30m/],
     ['StartTime > NOW() - 1.5h', '1.5h', /'1' is not a NOW\(\) offset/],

@@ -69,6 +69,8 @@ describe('comparison operators', () => {
   it('compares Double and accepts integers and fractions on Int, as Temporal does', () => {
     expect(where('CustomDouble < 0.25')).toEqual({ kind: 'comparison', attribute: custom('CustomDouble'), operator: '<', value: 0.25 });
     expect(where('CustomInt > 1.5')).toEqual({ kind: 'comparison', attribute: custom('CustomInt'), operator: '>', value: 1.5 });
+    expect(where('CustomInt > 9007199254740991')).toEqual({ kind: 'comparison', attribute: custom('CustomInt'), operator: '>', value: Number.MAX_SAFE_INTEGER });
+    expect(where('CustomInt > 1e3')).toEqual({ kind: 'comparison', attribute: custom('CustomInt'), operator: '>', value: 1000 });
   });
 
   it('accepts huge integers on Double, where exactness is not expected', () => {

@@ -16,7 +16,8 @@ test('a server killed mid-workflow restarts from its SQLite file with the timer 
   const workflowId = `restart-${randomUUID()}`;
 
   const first = await startCliServer(['--db-filename', db]);
-  const worker1 = await startWorker(first.address, taskQueue);
+  // The killed server's worker never says goodbye, so its sticky queue is only left after this timeout.
+  const worker1 = await startWorker(first.address, taskQueue, { stickyQueueScheduleToStartTimeout: '1s' });
   const connection1 = await Connection.connect({ address: first.address });
   const client1 = new Client({ connection: connection1 });
   const handle = await client1.workflow.start('durableSleep', { taskQueue, workflowId, args: [3000] });

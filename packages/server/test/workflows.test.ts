@@ -127,3 +127,25 @@ describe('visibility', () => {
     await expect(env.client.workflow.count('NoSuchField = 1')).rejects.toThrow();
   });
 });
+
+describe('sticky queues', () => {
+  test('when a worker shuts down, its cached workflows continue on another worker at once', { timeout: 30_000 }, async () => {
+    const queue = `sticky-${randomUUID()}`;
+    const first = await startWorker(env.address, queue);
+    const handle = await env.client.workflow.start('counter', { taskQueue: queue, workflowId: id('sticky') });
+    await handle.signal('add', 1);
+    await expect.poll(() => handle.query<number>('total'), { timeout: 10_000 }).toBe(1);
+    await first.stop();
+    const second = await startWorker(env.address, queue);
+    try {
+      const started = Date.now();
+      await handle.signal('add', 1);
+      await handle.signal('finish');
+      expect(await handle.result()).toBe(2);
+      // Without ShutdownWorker the task would wait out the 10 s sticky schedule-to-start timeout.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { recordActivityTaskStarted, recordHeartbeat, respondActivityCanceled, re
 import type { HistoryEngine } from '../history/engine.js';
 import { isRunning, requireWorkflowId } from '../history/engine.js';
 import type { MutableState } from '../history/mutable-state.js';
+import type { TaskExecutor } from '../history/task-executor.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
@@ -41,6 +42,7 @@ export interface WorkflowServiceDeps {
   readonly engine: HistoryEngine;
   readonly namespaces: NamespaceRegistry;
   readonly queries: QueryRegistry;
+  readonly executor: TaskExecutor;
   readonly clusterName: string;
 }
 
@@ -356,13 +358,13 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     },
 
     async ShutdownWorker(r: Request<'ShutdownWorkerRequest'>) {
-      await namespaces.byName(r.namespace);
-      // Sticky tasks for a worker that left fall back to the normal queue through their schedule-to-start timeout.
+      const ns = await namespaces.byName(r.namespace);
+      if (r.stickyTaskQueue) {
+        for (const task of await ctx.matching.retireStickyQueue(ns.id, r.stickyTaskQueue)) {
+          await deps.executor.redirectStickyTask(task);
+        }
+      }
       return {};
-    },
-
-    async GetSearchAttributes() {
-      return { keys: {} };
     },
   };
 

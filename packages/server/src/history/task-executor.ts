@@ -47,6 +47,10 @@ export class TaskExecutor {
     const ref = { namespaceId, workflowId, runId: data.runId };
     switch (data.kind) {
       case 'workflow-task': {
+        if (data.sticky && this.engine.ctx.matching.isRetiredSticky(namespaceId, data.taskQueue)) {
+          await this.redirectStickyTask({ ...ref, scheduledEventId: data.scheduledEventId });
+          return;
+        }
         const ms = await this.load(namespaceId, workflowId, data.runId);
         const wt = ms?.workflowTask;
         if (!ms || !isRunning(ms) || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.startedEventId !== undefined) return;
@@ -68,6 +72,27 @@ export class TaskExecutor {
         return this.signalExternal(namespaceId, workflowId, data.runId, data.initiatedEventId);
       case 'cancel-external':
         return this.cancelExternal(namespaceId, workflowId, data.runId, data.initiatedEventId);
+    }
+  }
+
+  /**
+   * Moves a scheduled workflow task off a sticky queue whose worker is gone, to the normal
+   * queue (with full history), instead of waiting out the sticky schedule-to-start timeout.
+   */
+  async redirectStickyTask(task: { namespaceId: string; workflowId: string; runId: string; scheduledEventId: number }): Promise<void> {
+    let target: { queue: string; attempt: number } | undefined;
+    await this.mutateIfExists(task, (txn) => {
+      const ms = txn.ms;
+      const wt = ms.workflowTask;
+      if (!isRunning(ms) || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.startedEventId !== undefined) return;
+      ms.stickyTaskQueue = undefined;
+      wt.sticky = false;
+      wt.taskQueue = ms.taskQueue;
+      txn.dirty = true;
+      target = { queue: ms.taskQueue, attempt: wt.attempt };
+    });
+    if (target) {
+      await this.engine.ctx.matching.addTask(task.namespaceId, target.queue, 'workflow', { ...task, attempt: target.attempt });
     }
   }
 

@@ -20,6 +20,8 @@ export type QueueKind = 'workflow' | 'activity';
 /** Every task queue partition of this process, created on first use. */
 export class MatchingEngine {
   private readonly partitions = new Map<string, TaskQueuePartition<DispatchedTask>>();
+  /** Sticky queues whose worker said it shut down; their tasks belong on the normal queue. */
+  private readonly retiredSticky = new Set<string>();
 
   constructor(private readonly store: TaskQueueStore) {}
 
@@ -45,6 +47,7 @@ export class MatchingEngine {
   }
 
   poll(namespaceId: string, queue: string, kind: QueueKind, timeoutMs: number, signal: AbortSignal): Promise<Delivery<DispatchedTask> | undefined> {
+    if (kind === 'workflow') this.retiredSticky.delete(`${namespaceId}\u0000${queue}`);
     return this.partition(namespaceId, queue, kind).poll(timeoutMs, signal);
   }
 
@@ -55,6 +58,22 @@ export class MatchingEngine {
 
   backlogSize(namespaceId: string, queue: string, kind: QueueKind): number {
     return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.backlogSize ?? 0;
+  }
+
+  isRetiredSticky(namespaceId: string, queue: string): boolean {
+    return this.retiredSticky.has(`${namespaceId}\u0000${queue}`);
+  }
+
+  /** Marks a worker's sticky queue gone and hands back the tasks that were waiting in it. */
+  async retireStickyQueue(namespaceId: string, queue: string): Promise<DispatchedTask[]> {
+    this.retiredSticky.add(`${namespaceId}\u0000${queue}`);
+    const key = `${namespaceId}\u0000${queue}\u0000${TaskQueueType.Workflow}`;
+    const partition = this.partitions.get(key);
+    if (!partition) return [];
+    partition.releasePollers();
+    const tasks = await partition.drain();
+    this.partitions.delete(key);
+    return tasks;
   }
 
   /** Wakes every waiting poller with an empty answer, so shutdown need not wait out long polls. */

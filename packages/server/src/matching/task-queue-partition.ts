@@ -190,6 +190,14 @@ export class TaskQueuePartition<T> {
     });
   }
 
+  /** Removes and returns every backlogged task (its rows are deleted), e.g. when a sticky worker left. */
+  async drain(): Promise<T[]> {
+    await this.init();
+    const tasks = this.backlog.splice(0).map((t) => t.data);
+    await this.ackBelow();
+    return tasks;
+  }
+
   /** Wakes every waiting poller with nothing (used at shutdown). */
   releasePollers(): void {
     for (const w of this.waiters.splice(0)) w.resolve(undefined);

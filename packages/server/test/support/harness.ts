@@ -68,7 +68,7 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(address: string, taskQueue: string): Promise<RunningWorker> {
+export async function startWorker(address: string, taskQueue: string, options: { stickyQueueScheduleToStartTimeout?: string } = {}): Promise<RunningWorker> {
   installRuntime();
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -78,6 +78,7 @@ export async function startWorker(address: string, taskQueue: string): Promise<R
     workflowBundle: await workflowBundle(),
     activities,
     shutdownGraceTime: '1 second',
+    ...(options.stickyQueueScheduleToStartTimeout ? { stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout } : {}),
   });
   const running = worker.run();
   return {

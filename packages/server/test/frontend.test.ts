@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { Connection } from '@temporalio/client';
+import { openSqlStores } from '@hourglass/sql';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HourglassServer } from '../src/server.js';
+
+let server: HourglassServer;
+let connection: Connection;
+const service = (): Connection['workflowService'] => connection.workflowService;
+
+async function grpcCode(promise: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (err) {
+    return (err as { code?: number }).code;
+  }
+}
+
+beforeAll(async () => {
+  const stores = await openSqlStores({ dialect: 'sqlite', filename: ':memory:', setupSchema: true });
+  server = await HourglassServer.start({ stores, port: 0, namespaces: ['default'], longPollTimeoutMs: 500, maxPayloadBytes: 64 * 1024 });
+  connection = await Connection.connect({ address: server.address });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await server?.shutdown(1000);
+});
+
+describe('system and cluster info', () => {
+  test('GetSystemInfo reports the server version and capabilities', async () => {
+    const info = await service().getSystemInfo({});
+    expect(info.serverVersion).toBeTruthy();
+    expect(info.capabilities?.signalAndQueryHeader).toBe(true);
+    expect(info.capabilities?.sdkMetadata).toBe(true);
+  });
+
+  test('GetClusterInfo reports the cluster and its shard count', async () => {
+    const info = await service().getClusterInfo({});
+    expect(info.clusterName).toBe('active');
+    expect(info.historyShardCount).toBe(1);
+  });
+
+  test('the gRPC health service answers SERVING', async () => {
+    const health = await connection.healthService.check({});
+    expect(health.status).toBe(1);
+  });
+});
+
+describe('namespaces', () => {
+  test('register, describe, list and update a namespace', async () => {
+    const name = `ns-${randomUUID()}`;
+    await service().registerNamespace({ namespace: name, description: 'first', workflowExecutionRetentionPeriod: { seconds: 3 * 86400 } });
+    const described = await service().describeNamespace({ namespace: name });
+    expect(described.namespaceInfo?.description).toBe('first');
+    expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(3 * 86400);
+    const byId = await service().describeNamespace({ id: described.namespaceInfo!.id! });
+    expect(byId.namespaceInfo?.name).toBe(name);
+    const listed = await service().listNamespaces({ pageSize: 100 });
+    expect(listed.namespaces.map((n) => n.namespaceInfo?.name)).toEqual(expect.arrayContaining(['default', name]));
+    const updated = await service().updateNamespace({ namespace: name, updateInfo: { description: 'second' } });
+    expect(updated.namespaceInfo?.description).toBe('second');
+    expect((await service().describeNamespace({ namespace: name })).namespaceInfo?.description).toBe('second');
+    expect(await grpcCode(service().registerNamespace({ namespace: name }))).toBe(status.ALREADY_EXISTS);
+  });
+
+  test('an unknown namespace is NOT_FOUND on every namespaced call', async () => {
+    expect(await grpcCode(service().describeNamespace({ namespace: 'no-such-namespace' }))).toBe(status.NOT_FOUND);
+    expect(
+      await grpcCode(
+        service().startWorkflowExecution({ namespace: 'no-such-namespace', workflowId: 'w', workflowType: { name: 't' }, taskQueue: { name: 'q' }, requestId: randomUUID() }),
+      ),
+    ).toBe(status.NOT_FOUND);
+  });
+
+  test('an invalid namespace name is INVALID_ARGUMENT', async () => {
+    expect(await grpcCode(service().registerNamespace({ namespace: 'bad name!' }))).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('request checks', () => {
+  test('unsupported RPCs answer UNIMPLEMENTED at once', async () => {
+    const started = Date.now();
+    expect(await grpcCode(service().listSchedules({ namespace: 'default' }))).toBe(status.UNIMPLEMENTED);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a request above the payload limit is rejected with INVALID_ARGUMENT', async () => {
+    const big = { metadata: { encoding: new TextEncoder().encode('binary/plain') }, data: new Uint8Array(100 * 1024) };
+    const code = await grpcCode(
+      service().startWorkflowExecution({
+        namespace: 'default',
+        workflowId: `big-${randomUUID()}`,
+        workflowType: { name: 't' },
+        taskQueue: { name: 'q' },
+        input: { payloads: [big] },
+        requestId: randomUUID(),
+      }),
+    );
+    expect(code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  test('a start without workflow id or task queue is INVALID_ARGUMENT', async () => {
+    expect(await grpcCode(service().startWorkflowExecution({ namespace: 'default', workflowType: { name: 't' }, taskQueue: { name: 'q' } }))).toBe(status.INVALID_ARGUMENT);
+    expect(await grpcCode(service().startWorkflowExecution({ namespace: 'default', workflowId: 'x', workflowType: { name: 't' } }))).toBe(status.INVALID_ARGUMENT);
+  });
+
+  test('a malformed task token is INVALID_ARGUMENT', async () => {
+    expect(await grpcCode(service().respondActivityTaskCompleted({ namespace: 'default', taskToken: new TextEncoder().encode('nope') }))).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('polling and workflow tasks', () => {
+  test('a long poll on an empty queue returns an empty task after the configured timeout', async () => {
+    const started = Date.now();
+    const response = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: `empty-${randomUUID()}` }, identity: 'test' });
+    expect(response.taskToken?.length ?? 0).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
+
+  test('a workflow task that is not answered times out and is retried as attempt 2', { timeout: 15_000 }, async () => {
+    const taskQueue = `wft-timeout-${randomUUID()}`;
+    const workflowId = `wft-timeout-${randomUUID()}`;
+    await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 't' },
+      taskQueue: { name: taskQueue },
+      workflowTaskTimeout: { seconds: 1 },
+      requestId: randomUUID(),
+    });
+    const first = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+    expect(first.attempt).toBe(1);
+    let second;
+    for (let i = 0; i < 10 && !second?.taskToken?.length; i++) {
+      second = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+    }
+    expect(second?.attempt).toBe(2);
+    const types = second!.history!.events!.map((e) => e.eventType);
+    // Started, Scheduled, Started, TimedOut, Scheduled, Started
+    expect(types).toEqual([1, 5, 6, 8, 5, 6]);
+    expect(await grpcCode(service().respondWorkflowTaskCompleted({ namespace: 'default', taskToken: first.taskToken, commands: [] }))).toBe(status.NOT_FOUND);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+});

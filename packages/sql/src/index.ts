@@ -6,7 +6,7 @@ export { DialectNotAvailableError } from './dialects/registry.js';
 export type { ServerDialectName, SqlConnectionOpener } from './dialects/registry.js';
 export { openSqlite, sqliteConnection, sqliteBehaviour, DEFAULT_SQLITE_BUSY_TIMEOUT_MS } from './dialects/sqlite.js';
 export type { SqliteOpenOptions } from './dialects/sqlite.js';
-export { SqlRunner, TransactionConflict, NestedUnitOfWorkError, DEFAULT_TRANSIENT_RETRIES, toPersistenceError } from './runner.js';
+export { SqlRunner, TransactionConflict, DEFAULT_TRANSIENT_RETRIES, toPersistenceError } from './runner.js';
 export { CorruptRowError } from './values.js';
 export { SqlClusterMetadataStore } from './stores/cluster-metadata.js';
 export { SqlNamespaceStore } from './stores/namespace.js';

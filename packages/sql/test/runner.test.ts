@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, ConditionFailedError, InvalidPersistenceRequestError, TimeoutError, UnavailableError } from '@hourglass/core';
 import type { DriverErrorKind, SqlConnection } from '../src/dialects/dialect.js';
 import { classifySqliteError, sqliteConnection } from '../src/dialects/sqlite.js';
-import { NestedUnitOfWorkError, SqlRunner, TransactionConflict } from '../src/runner.js';
+import { SqlRunner, TransactionConflict } from '../src/runner.js';
 import type { Db } from '../src/runner.js';
 
 /** A driver failure the test dialect classifies as it is told to. */
@@ -155,15 +155,6 @@ describe('SqlRunner transactions on the single SQLite connection', () => {
     const seenOutside = await runner.run((db) => counter(db));
     await transaction;
     expect(seenOutside).toBe(2);
-  });
-
-  it.each(['run', 'write', 'read'] as const)('refuses %s started inside a transaction instead of deadlocking on the connection', async (method) => {
-    const runner = new SqlRunner(connection);
-    const other = new SqlRunner(connection);
-    await expect(runner.write(() => other[method]((db) => counter(db)))).rejects.toBeInstanceOf(NestedUnitOfWorkError);
-    await expect(runner.read(() => runner[method]((db) => counter(db)))).rejects.toBeInstanceOf(NestedUnitOfWorkError);
-    // The failed transactions rolled back and released the connection.
-    await expect(runner.run((db) => counter(db))).resolves.toBe(0);
   });
 
   it('a transaction that failed leaves the connection usable for the next transaction', async () => {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPersistenceRequestError, WorkflowExecutionStatus, forkedBranch } from '@hourglass/core';
 import type { HistoryBranch, VisibilityRecord } from '@hourglass/core';
+import BetterSqlite3 from 'better-sqlite3';
+import { setupSchema, sqliteExecutor } from '@hourglass/schema-tool';
+import { sqliteConnection } from '../src/dialects/sqlite.js';
 import { openSqlStores } from '../src/open.js';
+import { SqlRunner } from '../src/runner.js';
+import { SqlTaskQueueStore } from '../src/stores/task-queue.js';
 import type { SqlPersistenceStores } from '../src/open.js';
 
 /** Store behaviour the conformance suite does not pin down but the server relies on. */
@@ -87,6 +92,25 @@ describe('task queues', () => {
     expect(await stores.taskQueues.completeTasksLessThan({ ...key, exclusiveMaxTaskId: 4, limit: 1_000 })).toBe(1);
     const left = await stores.taskQueues.getTasks({ ...key, inclusiveMinTaskId: 0, exclusiveMaxTaskId: 100, pageSize: 10 });
     expect(left.items.map((t) => t.taskId)).toEqual([4, 5]);
+  });
+});
+
+describe('completeTasksLessThan without LIMIT in subqueries (the MySQL path)', () => {
+  it('deletes the lowest tasks below the bound, at most limit, in one transaction', async () => {
+    const handle = new BetterSqlite3(':memory:');
+    await setupSchema(sqliteExecutor(handle), { store: 'main' });
+    const base = sqliteConnection(handle, { ownsHandle: true });
+    const store = new SqlTaskQueueStore(new SqlRunner({ ...base, dialect: { ...base.dialect, limitInSubquery: false } }));
+    const key = { namespaceId: 'ns', name: 'tq', taskType: 1 as const };
+    await store.createTaskQueue({ ...key, rangeId: 1, info: blob('i') });
+    await store.createTasks({ ...key, rangeId: 1, tasks: [2, 4, 6, 8, 10].map((taskId) => ({ taskId, data: blob(String(taskId)) })) });
+    const ids = async () => (await store.getTasks({ ...key, inclusiveMinTaskId: 0, exclusiveMaxTaskId: 100, pageSize: 10 })).items.map((t) => t.taskId);
+    expect(await store.completeTasksLessThan({ ...key, exclusiveMaxTaskId: 9, limit: 2 })).toBe(2);
+    expect(await ids()).toEqual([6, 8, 10]);
+    expect(await store.completeTasksLessThan({ ...key, exclusiveMaxTaskId: 7, limit: 5 })).toBe(1);
+    expect(await ids()).toEqual([8, 10]);
+    expect(await store.completeTasksLessThan({ ...key, exclusiveMaxTaskId: 8, limit: 5 })).toBe(0);
+    await base.close();
   });
 });
 

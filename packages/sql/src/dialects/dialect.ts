@@ -35,6 +35,8 @@ export interface DialectBehaviour {
   upsertClause(keys: readonly string[], updates: readonly string[]): RawBuilder<unknown>;
   /** Trailing clause of an INSERT that leaves an existing row with the same `keys` untouched. */
   insertIgnoreClause(keys: readonly string[]): RawBuilder<unknown>;
+  /** Whether `x IN (SELECT … LIMIT n)` is allowed, which bounded deletes use (MySQL forbids it). */
+  readonly limitInSubquery?: boolean;
   /** Present when the dialect can evaluate list-filter queries over search attributes. */
   readonly searchAttributes?: SearchAttributeSql;
 }

@@ -28,6 +28,7 @@ export const sqliteBehaviour: DialectBehaviour = {
   },
   upsertClause: onConflictUpdate,
   insertIgnoreClause: onConflictDoNothing,
+  limitInSubquery: true,
   searchAttributes: sqliteSearchAttributes,
 };
 

@@ -166,20 +166,22 @@ export class SqlTaskQueueStore implements TaskQueueStore {
     validateQueueKey(request);
     requireSafeInteger(request.exclusiveMaxTaskId, 'exclusiveMaxTaskId');
     requireSafeInteger(request.limit, 'limit', 1);
-    return this.runner.write(async (tx) => {
-      // DELETE … LIMIT is not portable (PostgreSQL lacks it, MySQL forbids LIMIT in an IN
-      // subquery), so find the id of the limit-th task and delete up to and including it.
-      const last = await tx
+    const below = (db: Db) =>
+      db
         .selectFrom('tasks')
         .select('task_id')
         .where('namespace_id', '=', request.namespaceId)
         .where('name', '=', request.name)
         .where('task_type', '=', request.taskType)
         .where('task_id', '<', request.exclusiveMaxTaskId)
-        .orderBy('task_id')
-        .limit(1)
-        .offset(request.limit - 1)
-        .executeTakeFirst();
+        .orderBy('task_id');
+    if (this.runner.dialect.limitInSubquery === true) {
+      const result = await this.runner.run((db) => tasksOf(db, request).where('task_id', 'in', below(db).limit(request.limit)).executeTakeFirst());
+      return Number(result.numDeletedRows);
+    }
+    return this.runner.write(async (tx) => {
+      // Without LIMIT in a subquery (MySQL), find the id of the limit-th task and delete up to and including it.
+      const last = await below(tx).limit(1).offset(request.limit - 1).executeTakeFirst();
       const bound = last ? Math.min(int(last.task_id, 'task_id') + 1, request.exclusiveMaxTaskId) : request.exclusiveMaxTaskId;
       const result = await tasksOf(tx, request).where('task_id', '<', bound).executeTakeFirst();
       return Number(result.numDeletedRows);

@@ -7,6 +7,8 @@ export interface CommandSpec {
   readonly summary: string;
   readonly details: string;
   readonly options: readonly OptionSpec[];
+  /** Other names the command answers to (Cassandra speaks of keyspaces, not databases). */
+  readonly aliases?: readonly string[];
 }
 
 const SCHEMA_DIR: OptionSpec = {
@@ -45,13 +47,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'create-database',
-    summary: 'create the database named by --database (for sqlite: an empty file)',
+    aliases: ['create-keyspace'],
+    summary: 'create the database named by --database (for sqlite: an empty file; for cassandra: the --keyspace)',
     details: 'Succeeds without change when the database already exists.',
     options: [],
   },
   {
     name: 'drop-database',
-    summary: 'drop the database named by --database, with everything in it',
+    aliases: ['drop-keyspace'],
+    summary: 'drop the database named by --database (for cassandra: the --keyspace), with everything in it',
     details: 'Asks for confirmation on a terminal; elsewhere it refuses unless --force is given.',
     options: [{ name: 'force', type: 'boolean', description: 'drop without asking' }],
   },
@@ -73,5 +77,5 @@ export const COMMANDS: readonly CommandSpec[] = [
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((command) => command.name === name);
+  return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name) === true);
 }

@@ -171,7 +171,7 @@ async function dispatch(command: CommandSpec, backend: SchemaBackend, context: C
     case 'create-database':
       return backend.createDatabase(context);
     case 'drop-database': {
-      if (values['force'] !== true) await confirmDrop(text('database'), io);
+      if (values['force'] !== true) await confirmDrop(text('database') ?? text('keyspace'), io);
       return backend.dropDatabase(context);
     }
     case 'version':

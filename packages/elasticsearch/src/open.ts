@@ -1,4 +1,4 @@
-import { UnavailableError } from '@hourglass/core';
+import { InvalidPersistenceRequestError, UnavailableError } from '@hourglass/core';
 import { SearchHttpClient, assertSearchSchemaCompatible, detectSearchServer, setupSearchSchema } from '@hourglass/schema-tool';
 import type { SearchServerInfo } from '@hourglass/schema-tool';
 import { persistenceErrorForTransport } from './errors.js';
@@ -12,6 +12,8 @@ export interface ElasticsearchVisibilityOptions {
   readonly setupSchema?: boolean;
   /** See ElasticsearchVisibilityStoreOptions.refreshOnWrite; default false. */
   readonly refreshOnWrite?: boolean;
+  /** See ElasticsearchVisibilityStoreOptions.maxBulkActions; default 500. */
+  readonly maxBulkActions?: number;
   readonly username?: string;
   readonly password?: string;
   readonly requestTimeoutMs?: number;
@@ -41,5 +43,11 @@ export async function openElasticsearchVisibilityStore(options: ElasticsearchVis
   const schemaDir = options.schemaDir === undefined ? {} : { schemaDir: options.schemaDir };
   if (options.setupSchema === true) await setupSearchSchema(target, schemaDir);
   else await assertSearchSchemaCompatible(target, { ...schemaDir, connectionFlags: `--url ${options.url} --index ${options.index}` });
-  return new ElasticsearchVisibilityStore(client, server, options.index, options.refreshOnWrite === undefined ? {} : { refreshOnWrite: options.refreshOnWrite });
+  if (options.maxBulkActions !== undefined && !(Number.isSafeInteger(options.maxBulkActions) && options.maxBulkActions >= 1)) {
+    throw new InvalidPersistenceRequestError(`maxBulkActions must be a positive integer, got ${String(options.maxBulkActions)}`);
+  }
+  return new ElasticsearchVisibilityStore(client, server, options.index, {
+    ...(options.refreshOnWrite === undefined ? {} : { refreshOnWrite: options.refreshOnWrite }),
+    ...(options.maxBulkActions === undefined ? {} : { maxBulkActions: options.maxBulkActions }),
+  });
 }

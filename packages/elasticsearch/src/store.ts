@@ -14,6 +14,7 @@ import { wantsStatusGroups } from './query-conditions.js';
 import { documentId, fromDocument, toDocument } from './document.js';
 import { CorruptDocumentError, persistenceErrorFor } from './errors.js';
 import { LIST_SORT, decodeCursor, effectivePageSize, encodeCursor, isSearchAfter } from './paging.js';
+import { BulkWriter } from './bulk.js';
 import { send } from './transport.js';
 
 export interface ElasticsearchVisibilityStoreOptions {
@@ -22,6 +23,8 @@ export interface ElasticsearchVisibilityStoreOptions {
    * default: production traffic relies on the index refresh interval, as Temporal does.
    */
   readonly refreshOnWrite?: boolean;
+  /** Most writes coalesced into one _bulk request (default 500). */
+  readonly maxBulkActions?: number;
 }
 
 interface SearchHit {
@@ -42,7 +45,7 @@ const STATUS_BUCKETS = 16;
 
 export class ElasticsearchVisibilityStore implements VisibilityStore {
   private readonly indexPath: string;
-  private readonly refresh: string | undefined;
+  private readonly writer: BulkWriter;
 
   constructor(
     private readonly client: SearchHttpClient,
@@ -51,7 +54,7 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     options: ElasticsearchVisibilityStoreOptions = {},
   ) {
     this.indexPath = `/${encodeURIComponent(index)}`;
-    this.refresh = options.refreshOnWrite === true ? 'wait_for' : undefined;
+    this.writer = new BulkWriter(client, server, index, options.refreshOnWrite === true ? 'wait_for' : undefined, options.maxBulkActions);
   }
 
   /** "7.10.2", or "opensearch 2.19.1" for OpenSearch. */
@@ -63,9 +66,9 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     return `${this.indexPath}/_doc/${encodeURIComponent(documentId(namespaceId, runId))}`;
   }
 
-  private async put(operation: string, record: VisibilityRecord): Promise<void> {
+  private put(operation: string, record: VisibilityRecord): Promise<void> {
     const document = toDocument(record);
-    await send(this.client, operation, 'PUT', this.docPath(record.namespaceId, record.runId), { query: { refresh: this.refresh }, body: document });
+    return this.writer.submit(operation, { action: 'index', id: documentId(record.namespaceId, record.runId), document });
   }
 
   recordWorkflowExecutionStarted(record: VisibilityRecord): Promise<void> {
@@ -83,13 +86,8 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
   async deleteWorkflowExecution(namespaceId: string, runId: string): Promise<void> {
     requireNonEmpty(namespaceId, 'namespaceId');
     requireNonEmpty(runId, 'runId');
-    // A document that is already gone answers 404 with result "not_found"; a missing index also answers 404, with an error body.
-    const response = await send(this.client, 'deleteWorkflowExecution', 'DELETE', this.docPath(namespaceId, runId), { query: { refresh: this.refresh } }, (status) =>
-      status === 404 || (status >= 200 && status < 300),
-    );
-    if (response.status === 404 && (response.body as { result?: unknown } | undefined)?.result !== 'not_found') {
-      throw persistenceErrorFor('deleteWorkflowExecution', response);
-    }
+    // Deleting a record that is already gone succeeds; a missing index still fails.
+    await this.writer.submit('deleteWorkflowExecution', { action: 'delete', id: documentId(namespaceId, runId) });
   }
 
   async getWorkflowExecution(namespaceId: string, runId: string): Promise<VisibilityRecord> {

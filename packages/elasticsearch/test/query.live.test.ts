@@ -1,17 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidPersistenceRequestError, WorkflowExecutionStatus, parseVisibilityQuery, toRfc3339Micros } from '@hourglass/core';
 import type { SearchAttributeType, VisibilityRecord } from '@hourglass/core';
 import { openElasticsearchVisibilityStore } from '../src/open.js';
 import type { ElasticsearchVisibilityStore } from '../src/store.js';
+import { searchServers } from './support/search-servers.js';
 
 /**
  * The list-filter translation run on real servers started by `bash conformance/servers/start.sh
  * <target>`. A server that is not up is a named skip, never a pass.
  */
-const RUN_DIR = process.env['HOURGLASS_SERVERS_RUN_DIR'] ?? resolve(import.meta.dirname, '..', '..', '..', 'conformance', 'servers', '.run');
 const T = 1_764_050_400_123_457;
 const CUSTOM = new Map<string, SearchAttributeType>([
   ['CustomKeywordField', 'Keyword'],
@@ -72,15 +70,14 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   [`CustomDatetimeField > '${toRfc3339Micros(T + 99)}'`, ['r4']],
 ];
 
-for (const name of ['elasticsearch-7.10.2', 'opensearch-2', 'elasticsearch-6.8.9']) {
-  const runFile = resolve(RUN_DIR, `${name}.json`);
-  if (!existsSync(runFile)) {
-    describe.skip(`list-filter queries on ${name}: not started (bash conformance/servers/start.sh ${name})`, () => {
+for (const server of searchServers()) {
+  const { name, url } = server;
+  if (url === undefined) {
+    describe.skip(`list-filter queries on ${name}: ${'reason' in server ? server.reason : ''}`, () => {
       it('needs the server', () => undefined);
     });
     continue;
   }
-  const { url } = JSON.parse(readFileSync(runFile, 'utf8')) as { url: string };
   describe(`list-filter queries on ${name}`, () => {
     const index = `hg-query-${randomBytes(4).toString('hex')}`;
     let store: ElasticsearchVisibilityStore;

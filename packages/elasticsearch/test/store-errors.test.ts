@@ -54,10 +54,37 @@ describe('ElasticsearchVisibilityStore failure paths', () => {
     expect((err as UnavailableError).retryable).toBe(true);
   });
 
-  it('turns a mapping refusal into InvalidPersistenceRequestError', async () => {
-    const url = await scriptedServer((_req, res) => json(res, 400, { error: { type: 'mapper_parsing_exception', reason: 'failed to parse field' }, status: 400 }));
+  it('gives each write of a coalesced bulk its own outcome: one rejected item fails only its caller', async () => {
+    const bodies: string[] = [];
+    const url = await scriptedServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        bodies.push(`${req.method} ${req.url} ${req.headers['content-type']}\n${body}`);
+        json(res, 200, {
+          took: 1,
+          errors: true,
+          items: [
+            { index: { _id: 'a', status: 201, result: 'created' } },
+            { index: { _id: 'b', status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [StartTime]' } } },
+            { index: { _id: 'c', status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected' } } },
+            { delete: { _id: 'd', status: 404, result: 'not_found' } },
+          ],
+        });
+      });
+    });
     const store = await openElasticsearchVisibilityStore({ url, index: 'vis' });
-    await expect(store.upsertWorkflowExecution(record)).rejects.toBeInstanceOf(InvalidPersistenceRequestError);
+    const outcomes = await Promise.allSettled([
+      store.recordWorkflowExecutionStarted({ ...record, runId: 'a' }),
+      store.upsertWorkflowExecution({ ...record, runId: 'b' }),
+      store.recordWorkflowExecutionClosed({ ...record, runId: 'c' }),
+      store.deleteWorkflowExecution('ns', 'd'),
+    ]);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatch(/^POST \/vis\/_bulk application\/x-ndjson\n/);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidPersistenceRequestError);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
   });
 
   it('tells a missing document (NotFound) from a missing index (Unavailable)', async () => {
@@ -71,7 +98,6 @@ describe('ElasticsearchVisibilityStore failure paths', () => {
     await expect(store.getWorkflowExecution('ns', 'run')).rejects.toBeInstanceOf(NotFoundError);
     indexMissing = true;
     await expect(store.getWorkflowExecution('ns', 'run')).rejects.toBeInstanceOf(UnavailableError);
-    await expect(store.deleteWorkflowExecution('ns', 'run')).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('refuses a search with failed shards instead of returning a partial list', async () => {

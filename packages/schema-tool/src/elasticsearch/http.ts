@@ -24,6 +24,8 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 export interface SearchRequest {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
+  /** Newline-delimited JSON lines (the _bulk format); mutually exclusive with `body`. */
+  readonly ndjson?: readonly unknown[];
 }
 
 /** The request never reached an answer: connection refused, DNS failure, reset, or timeout. */
@@ -56,7 +58,10 @@ export class SearchHttpClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.authorization !== undefined) headers['authorization'] = this.authorization;
     let body: string | undefined;
-    if (request.body !== undefined) {
+    if (request.ndjson !== undefined) {
+      headers['content-type'] = 'application/x-ndjson';
+      body = request.ndjson.map((line) => `${JSON.stringify(line)}\n`).join('');
+    } else if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(request.body);
     }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import {
   AlreadyExistsError,
@@ -12,6 +12,9 @@ import { errorMessage } from './dialects/dialect.js';
 import type { Database } from './tables.js';
 
 export const DEFAULT_TRANSIENT_RETRIES = 5;
+
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 
 /**
  * Thrown inside a transaction when a concurrent writer changed what the transaction checked
@@ -42,6 +45,9 @@ export type Db = Kysely<Database>;
 export class SqlRunner {
   readonly dialect: DialectBehaviour;
   private readonly db: Db;
+  // Compiled once: transaction control runs around every write, and compiling it each time costs more than running it.
+  private readonly beginWrite: readonly CompiledQuery[];
+  private readonly beginRead: readonly CompiledQuery[];
 
   constructor(
     connection: SqlConnection,
@@ -49,6 +55,8 @@ export class SqlRunner {
   ) {
     this.dialect = connection.dialect;
     this.db = connection.db;
+    this.beginWrite = connection.dialect.beginWrite.map((text) => CompiledQuery.raw(text));
+    this.beginRead = connection.dialect.beginRead.map((text) => CompiledQuery.raw(text));
   }
 
   /** A single statement (or a few independent ones) outside any transaction. */
@@ -58,12 +66,12 @@ export class SqlRunner {
 
   /** A transaction that writes: all of `work` commits, or none of it. */
   write<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    return this.withRetries(() => this.transaction(this.dialect.beginWrite, work));
+    return this.withRetries(() => this.transaction(this.beginWrite, work));
   }
 
   /** A read-only transaction, so multi-statement reads see one consistent state. */
   read<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    return this.withRetries(() => this.transaction(this.dialect.beginRead, work));
+    return this.withRetries(() => this.transaction(this.beginRead, work));
   }
 
   /** True when `err` is the driver's duplicate-key failure (for callers that give it a specific meaning). */
@@ -71,20 +79,20 @@ export class SqlRunner {
     return !(err instanceof PersistenceError) && this.dialect.classifyError(err) === 'duplicate-key';
   }
 
-  private transaction<T>(begin: readonly string[], work: (tx: Db) => Promise<T>): Promise<T> {
+  private transaction<T>(begin: readonly CompiledQuery[], work: (tx: Db) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (conn) => {
-      for (const statement of begin) await sql.raw(statement).execute(conn);
+      for (const statement of begin) await conn.executeQuery(statement);
       let result: T;
       try {
         result = await work(conn);
       } catch (err) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        await conn.executeQuery(ROLLBACK).catch(() => undefined);
         throw err;
       }
       try {
-        await sql`commit`.execute(conn);
+        await conn.executeQuery(COMMIT);
       } catch (err) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        await conn.executeQuery(ROLLBACK).catch(() => undefined);
         throw err;
       }
       return result;

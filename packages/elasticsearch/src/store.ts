@@ -66,7 +66,7 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     return `${this.indexPath}/_doc/${encodeURIComponent(documentId(namespaceId, runId))}`;
   }
 
-  private put(operation: string, record: VisibilityRecord): Promise<void> {
+  private async put(operation: string, record: VisibilityRecord): Promise<void> {
     const document = toDocument(record);
     return this.writer.submit(operation, { action: 'index', id: documentId(record.namespaceId, record.runId), document });
   }

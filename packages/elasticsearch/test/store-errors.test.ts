@@ -118,3 +118,12 @@ describe('ElasticsearchVisibilityStore failure paths', () => {
     await expect(openElasticsearchVisibilityStore({ url, index: 'other' })).rejects.toBeInstanceOf(SchemaVersionMismatchError);
   });
 });
+
+describe('ElasticsearchVisibilityStore input checks', () => {
+  it('rejects a bad record through the returned promise, before anything is sent', async () => {
+    const url = await scriptedServer((_req, res) => json(res, 500, { error: { type: 'should_not_be_called', reason: 'sent' } }));
+    const store = await openElasticsearchVisibilityStore({ url, index: 'vis' });
+    const pending = store.recordWorkflowExecutionStarted({ ...record, runId: '' });
+    await expect(pending).rejects.toBeInstanceOf(InvalidPersistenceRequestError);
+  });
+});

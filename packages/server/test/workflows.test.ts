@@ -32,6 +32,29 @@ describe('activities', () => {
   });
 });
 
+describe('cancellation of activities', () => {
+  test('a workflow cancels a heartbeating activity and the activity sees it', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('cancelsActivity', { taskQueue, workflowId: id('cancel-activity') });
+    expect(result).toBe('activity canceled');
+  });
+});
+
+describe('workflow retries', () => {
+  test('a failing workflow with a retry policy is retried as new runs until it succeeds', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('succeedsOnThirdAttempt', {
+      taskQueue,
+      workflowId: id('wf-retry'),
+      retry: { initialInterval: '100 ms', backoffCoefficient: 1, maximumAttempts: 5 },
+    });
+    expect(result).toBe('succeeded on attempt 3');
+  });
+
+  test('cron schedules are refused rather than ignored', async () => {
+    const err = await env.client.workflow.start('helloActivity', { taskQueue, workflowId: id('cron'), args: ['x'], cronSchedule: '* * * * *' }).catch((e: unknown) => e);
+    expect((err as { cause?: { code?: number; message?: string } }).cause).toMatchObject({ code: 3, message: expect.stringMatching(/cron/) });
+  });
+});
+
 describe('timers', () => {
   test('a durable sleep fires', { timeout: 20_000 }, async () => {
     const started = Date.now();

@@ -16,7 +16,7 @@ import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
-import { encodeSearchAttributePayloads } from './visibility-mapping.js';
+import { decodeMemo, encodeSearchAttributePayloads } from './visibility-mapping.js';
 import { visibilityFilterFor } from './list-query.js';
 
 type WS = typeof proto.temporal.api.workflowservice.v1;
@@ -54,6 +54,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
 
   const startOptions = (ns: Namespace, r: Request<'StartWorkflowExecutionRequest'> | Request<'SignalWithStartWorkflowExecutionRequest'>) => {
     if (!r.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
+    if (r.cronSchedule) throw invalidArgument('cron schedules are not supported by this server');
     const executionTimeoutMs = msFromDuration(r.workflowExecutionTimeout);
     const runTimeoutMs = msFromDuration(r.workflowRunTimeout) ?? executionTimeoutMs;
     return {
@@ -116,7 +117,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     async RequestCancelWorkflowExecution(r: Request<'RequestCancelWorkflowExecutionRequest'>) {
       const ns = await namespaces.byName(r.namespace);
       const workflowId = requireWorkflowId(r.workflowExecution?.workflowId);
-      await engine.requestCancel({ namespaceId: ns.id, workflowId, runId: r.workflowExecution?.runId ?? null }, r.identity ?? '', r.reason ?? '', r.requestId);
+      await engine.requestCancel({ namespaceId: ns.id, workflowId, runId: r.workflowExecution?.runId ?? null }, r.identity ?? '', r.reason ?? '');
       return {};
     },
 
@@ -251,7 +252,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     async DescribeWorkflowExecution(r: Request<'DescribeWorkflowExecutionRequest'>) {
       const ns = await namespaces.byName(r.namespace);
       const ms = await loadRun(ns, r.execution);
-      return describe(ms, ns);
+      return describe(ms);
     },
 
     async QueryWorkflow(r: Request<'QueryWorkflowRequest'>, call: CallContext) {
@@ -412,7 +413,7 @@ function decodeHistoryCursor(bytes: Uint8Array): { runId: string; next: number }
   throw invalidArgument('malformed next page token');
 }
 
-function describe(ms: MutableState, ns: Namespace): object {
+function describe(ms: MutableState): object {
   const execution = { workflowId: ms.workflowId, runId: ms.runId };
   const wt = ms.workflowTask;
   return {
@@ -475,7 +476,6 @@ function describe(ms: MutableState, ns: Namespace): object {
           },
         }
       : {}),
-    namespace: ns.name,
   };
 }
 
@@ -489,6 +489,7 @@ export function executionInfo(record: VisibilityRecord, ns: Namespace): object {
     historyLength: record.historyLength,
     executionTime: timestampFromMs(record.executionTime / 1000),
     searchAttributes: { indexedFields: encodeSearchAttributePayloads(record.searchAttributes) },
+    ...(record.memo ? { memo: decodeMemo(record.memo) } : {}),
     taskQueue: record.taskQueue,
     stateTransitionCount: record.stateTransitionCount,
     historySizeBytes: record.historySizeBytes,

@@ -2,6 +2,7 @@ import { durationFromMs, EventType, msFromDuration, timestampFromMs } from '../g
 import { enums } from '../grpc/api.js';
 import type { Failure, Payloads, Plain, RetryPolicy, temporal } from '../grpc/api.js';
 import { notFound } from '../grpc/rpc-error.js';
+import { retryDelay } from './retry.js';
 import type { HistoryEngine } from './engine.js';
 import { isRunning } from './engine.js';
 import type { ActivityInfo, MutableState } from './mutable-state.js';
@@ -54,26 +55,6 @@ export function normaliseActivity(a: ScheduleActivityAttributes, ms: MutableStat
   };
 }
 
-/** The delay before the next attempt, or the reason there is none. */
-export function nextRetryDelay(activity: ActivityInfo, failure: Failure | null | undefined, now: number, timedOut: boolean): number | number[] {
-  const policy = activity.retryPolicy;
-  const max = policy.maximumAttempts ?? 0;
-  if (max > 0 && activity.attempt >= max) return [RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED];
-  if (!timedOut) {
-    if (failure?.applicationFailureInfo?.nonRetryable) return [RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE];
-    const type = failure?.applicationFailureInfo?.type;
-    if (type && (policy.nonRetryableErrorTypes ?? []).includes(type)) return [RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE];
-  }
-  const initial = msFromDuration(policy.initialInterval) ?? 1000;
-  const maxInterval = msFromDuration(policy.maximumInterval) ?? initial * 100;
-  const explicit = msFromDuration(failure?.applicationFailureInfo?.nextRetryDelay);
-  const delay = explicit ?? Math.min(initial * Math.pow(policy.backoffCoefficient ?? 2, activity.attempt - 1), maxInterval);
-  if (activity.scheduleToCloseMs !== undefined && now + delay >= activity.firstScheduledTimeMs + activity.scheduleToCloseMs) {
-    return [RetryState.RETRY_STATE_TIMEOUT];
-  }
-  return delay;
-}
-
 function findActivity(ms: MutableState, token: TaskToken): ActivityInfo {
   const activity = isRunning(ms) ? ms.activities[token.scheduledEventId] : undefined;
   if (!activity || activity.attempt !== token.attempt || activity.startedTimeMs === undefined || activity.retryPending) {
@@ -104,7 +85,10 @@ function addStartedEvent(txn: WorkflowTxn, activity: ActivityInfo): number {
  */
 export function failAttempt(txn: WorkflowTxn, activity: ActivityInfo, failure: Failure, timeoutType: number | undefined, identity: string): void {
   const ms = txn.ms;
-  const retry = activity.cancelRequested ? [RetryState.RETRY_STATE_CANCEL_REQUESTED] : nextRetryDelay(activity, failure, txn.now, timeoutType !== undefined);
+  const deadline = activity.scheduleToCloseMs !== undefined ? activity.firstScheduledTimeMs + activity.scheduleToCloseMs : undefined;
+  const retry = activity.cancelRequested
+    ? { retryState: RetryState.RETRY_STATE_CANCEL_REQUESTED }
+    : retryDelay(activity.retryPolicy, activity.attempt, failure, txn.now, deadline, timeoutType !== undefined);
   if (typeof retry === 'number' && timeoutType !== TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE && timeoutType !== TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
     activity.attempt += 1;
     activity.lastFailure = failure;
@@ -117,7 +101,7 @@ export function failAttempt(txn: WorkflowTxn, activity: ActivityInfo, failure: F
     txn.timer(txn.now + retry, { kind: 'activity-retry', runId: ms.runId, scheduledEventId: activity.scheduledEventId, attempt: activity.attempt });
     return;
   }
-  const retryState = typeof retry === 'number' ? RetryState.RETRY_STATE_TIMEOUT : retry[0]!;
+  const retryState = typeof retry === 'number' ? RetryState.RETRY_STATE_TIMEOUT : retry.retryState;
   const startedEventId = activity.startedTimeMs !== undefined ? addStartedEvent(txn, activity) : 0;
   if (timeoutType !== undefined) {
     txn.addOrBuffer(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, 'activityTaskTimedOutEventAttributes', {

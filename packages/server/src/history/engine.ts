@@ -9,6 +9,7 @@ import { buildNewRun } from './new-run.js';
 import type { NewRunParams } from './new-run.js';
 import { WorkflowTxn } from './transaction.js';
 import { readEvents } from './workflow-persistence.js';
+import { retryDelay } from './retry.js';
 
 const Conflict = enums.WorkflowIdConflictPolicy;
 const Reuse = enums.WorkflowIdReusePolicy;
@@ -131,7 +132,8 @@ export class HistoryEngine {
     txn.scheduleWorkflowTask();
   }
 
-  requestCancel(ref: RunRef, identity: string, reason: string, requestId?: string | null): Promise<void> {
+  /** Idempotent: a second request on a run already asked to cancel changes nothing. */
+  requestCancel(ref: RunRef, identity: string, reason: string): Promise<void> {
     return this.mutate(ref, (txn) => {
       const ms = txn.ms;
       if (!isRunning(ms)) throw notFound('workflow execution already completed');
@@ -141,7 +143,6 @@ export class HistoryEngine {
         cause: reason,
         identity,
       });
-      void requestId;
       txn.scheduleWorkflowTask();
     });
   }
@@ -206,6 +207,63 @@ export class HistoryEngine {
     txn.transfer({ kind: 'close-execution', runId: ms.runId });
     txn.visibility('close');
     return event;
+  }
+
+  /**
+   * Fails or times out the run. When the run has a retry policy that allows another attempt,
+   * the next attempt is created as a new run in the same write (Temporal's workflow retry).
+   */
+  failOrRetry(txn: WorkflowTxn, outcome: 'failed' | 'timed-out', failure: Failure, workflowTaskCompletedEventId?: number): void {
+    const ms = txn.ms;
+    const timedOut = outcome === 'timed-out';
+    let retryState: number = enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET;
+    let newRun: WorkflowTxn | undefined;
+    if (ms.retryPolicy) {
+      const delay = retryDelay(ms.retryPolicy, ms.attempt, failure, txn.now, ms.executionExpirationMs, timedOut);
+      if (typeof delay === 'number') {
+        retryState = enums.RetryState.RETRY_STATE_IN_PROGRESS;
+        newRun = buildNewRun(
+          {
+            namespaceId: ms.namespaceId,
+            namespace: ms.namespace,
+            workflowId: ms.workflowId,
+            requestId: randomUUID(),
+            workflowType: ms.workflowType,
+            taskQueue: ms.taskQueue,
+            input: ms.input ?? null,
+            header: ms.header ?? null,
+            memo: { fields: ms.memo },
+            searchAttributes: { indexedFields: ms.searchAttributes },
+            retryPolicy: ms.retryPolicy,
+            ...(ms.executionTimeoutMs ? { executionTimeoutMs: ms.executionTimeoutMs } : {}),
+            ...(ms.runTimeoutMs ? { runTimeoutMs: ms.runTimeoutMs } : {}),
+            ...(ms.executionExpirationMs ? { executionExpirationMs: ms.executionExpirationMs } : {}),
+            workflowTaskTimeoutMs: ms.workflowTaskTimeoutMs,
+            identity: ms.identity ?? '',
+            attempt: ms.attempt + 1,
+            backoffMs: delay,
+            firstExecutionRunId: ms.firstExecutionRunId,
+            ...(ms.parent ? { parent: ms.parent } : {}),
+            continuedFrom: { runId: ms.runId, initiator: enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY, failure },
+          },
+          txn.now,
+        );
+      } else {
+        retryState = delay.retryState;
+      }
+    }
+    const next = newRun ? { newExecutionRunId: newRun.ms.runId } : {};
+    if (timedOut) {
+      this.closeRun(txn, 'timed-out', { retryState, ...next });
+    } else {
+      this.closeRun(txn, 'failed', { failure, retryState, workflowTaskCompletedEventId: workflowTaskCompletedEventId ?? 0, ...next });
+    }
+    if (newRun) {
+      ms.newExecutionRunId = newRun.ms.runId;
+      // Only the last attempt reports to the parent.
+      ms.parent = undefined;
+      txn.newRun = newRun;
+    }
   }
 
   /** Whether the run has a result a waiter can use now, or must keep waiting. */

@@ -149,6 +149,8 @@ export interface MutableState {
   /** Absolute deadline of the whole execution (all runs), if it has one. */
   executionExpirationMs?: number;
   header?: Header | null;
+  /** The run's input, kept so a retry attempt can start with it. */
+  input?: Payloads | null;
   identity?: string;
   newExecutionRunId?: string;
 }

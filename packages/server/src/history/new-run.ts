@@ -81,6 +81,7 @@ export function buildNewRun(params: NewRunParams, now: number): WorkflowTxn {
     ...(params.retryPolicy ? { retryPolicy: params.retryPolicy } : {}),
     ...(params.cronSchedule ? { cronSchedule: params.cronSchedule } : {}),
     ...(params.header ? { header: params.header } : {}),
+    ...(params.input ? { input: params.input } : {}),
     ...(params.identity ? { identity: params.identity } : {}),
   };
   const txn = new WorkflowTxn(ms, now);

@@ -8,6 +8,7 @@ import type { HistoryEngine } from './engine.js';
 import { isRunning } from './engine.js';
 import type { MutableState } from './mutable-state.js';
 import { toSearchAttributes } from './search-attributes.js';
+import { encodeMemo } from '../frontend/visibility-mapping.js';
 import type { TimerTaskData, TransferTaskData, VisibilityTaskData } from './task-data.js';
 import { failWorkflowTask } from './workflow-tasks.js';
 import { msFromDuration } from '../grpc/api.js';
@@ -149,7 +150,7 @@ export class TaskExecutor {
           return;
         case 'workflow-run-timeout':
         case 'workflow-execution-timeout':
-          this.engine.closeRun(txn, 'timed-out', { retryState: enums.RetryState.RETRY_STATE_TIMEOUT });
+          this.engine.failOrRetry(txn, 'timed-out', { message: 'workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } });
           return;
       }
     });
@@ -178,6 +179,7 @@ export class TaskExecutor {
       rootWorkflowId: ms.workflowId,
       rootRunId: ms.runId,
       searchAttributes: toSearchAttributes(ms.searchAttributes, namespace?.searchAttributes ?? {}),
+      ...(Object.keys(ms.memo).length > 0 ? { memo: encodeMemo(ms.memo) } : {}),
     };
     if (ms.status === WorkflowExecutionStatus.Running) await store.upsertWorkflowExecution(record);
     else await store.recordWorkflowExecutionClosed(record);
@@ -214,7 +216,7 @@ export class TaskExecutor {
       const { type, key, attributes } = this.closeEventFor(ms, event);
       await this.mutateIfExists({ namespaceId: parent.namespaceId, workflowId: parent.workflowId, runId: parent.runId }, (txn) => {
         const child = isRunning(txn.ms) ? txn.ms.children[parent.initiatedEventId] : undefined;
-        if (!child || (child.runId && child.runId !== ms.firstExecutionRunId && child.runId !== ms.runId && child.workflowId !== ms.workflowId)) return;
+        if (!child || child.workflowId !== ms.workflowId) return;
         if (child.startedEventId === undefined) throw new RetryTaskLater('child closed before its parent recorded the start');
         txn.addOrBuffer(type, key as 'childWorkflowExecutionCompletedEventAttributes', { ...attributes, startedEventId: child.startedEventId });
         delete txn.ms.children[parent.initiatedEventId];
@@ -256,7 +258,6 @@ export class TaskExecutor {
         memo: a.memo ?? null,
         searchAttributes: a.searchAttributes ?? null,
         retryPolicy: a.retryPolicy ?? null,
-        cronSchedule: a.cronSchedule ?? null,
         ...(msFromDuration(a.workflowExecutionTimeout) ? { executionTimeoutMs: msFromDuration(a.workflowExecutionTimeout)! } : {}),
         ...(msFromDuration(a.workflowRunTimeout) ? { runTimeoutMs: msFromDuration(a.workflowRunTimeout)! } : {}),
         workflowTaskTimeoutMs: msFromDuration(a.workflowTaskTimeout) ?? this.engine.ctx.config.defaultWorkflowTaskTimeoutMs,

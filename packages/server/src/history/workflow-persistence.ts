@@ -83,7 +83,11 @@ export async function appendEvents(stores: PersistenceStores, shardId: number, m
   });
 }
 
-/** Events [fromEventId, toEventId) of a run, in order; nodes past nextEventId are never read. */
+/**
+ * Events [fromEventId, toEventId) of a run, in order. Batches are followed as a chain from
+ * event 1: a node that does not start where the previous batch ended is the leftover of a
+ * write that failed after its history append, and is skipped.
+ */
 export async function readEvents(
   stores: PersistenceStores,
   shardId: number,
@@ -93,6 +97,7 @@ export async function readEvents(
 ): Promise<HistoryEvent[]> {
   const out: HistoryEvent[] = [];
   if (fromEventId >= toEventId) return out;
+  let expected = 1;
   let token: Uint8Array | undefined;
   do {
     const page = await stores.history.readHistoryBranch({
@@ -104,10 +109,13 @@ export async function readEvents(
       ...(token ? { nextPageToken: token } : {}),
     });
     for (const node of page.items) {
-      for (const e of decodeEvents(node.events)) {
+      if (node.nodeId !== expected) continue;
+      const events = decodeEvents(node.events);
+      for (const e of events) {
         const id = Number(e.eventId);
         if (id >= fromEventId && id < toEventId) out.push(e);
       }
+      expected += events.length;
     }
     token = page.nextPageToken;
   } while (token && token.byteLength > 0);

@@ -351,11 +351,7 @@ class CommandApplier {
         });
         return;
       case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        this.engine.closeRun(txn, 'failed', {
-          failure: command.failWorkflowExecutionCommandAttributes?.failure ?? null,
-          retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
-          workflowTaskCompletedEventId: completedId,
-        });
+        this.engine.failOrRetry(txn, 'failed', command.failWorkflowExecutionCommandAttributes?.failure ?? { message: 'workflow failed' }, completedId);
         return;
       case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         this.engine.closeRun(txn, 'canceled', {
@@ -408,6 +404,7 @@ class CommandApplier {
       case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
         const a = command.startChildWorkflowExecutionCommandAttributes;
         if (!a?.workflowId || !a.workflowType?.name) throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, 'child workflow id and type are required');
+        if (a.cronSchedule) throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, 'cron schedules are not supported by this server');
         const namespace = a.namespace || ms.namespace;
         const namespaceId = namespace === ms.namespace ? ms.namespaceId : this.namespaceIds.get(namespace);
         if (!namespaceId) throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, `namespace ${namespace} not found`);

@@ -18,3 +18,12 @@ export async function flaky(key: string): Promise<string> {
 export async function silentHeartbeater(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 5_000));
 }
+
+/** Heartbeats until the workflow cancels it, then reports the cancellation. */
+export async function heartbeatUntilCancelled(): Promise<string> {
+  const ctx = Context.current();
+  for (;;) {
+    ctx.heartbeat();
+    await ctx.sleep(100);
+  }
+}

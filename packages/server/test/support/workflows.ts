@@ -1,6 +1,8 @@
 // Workflow code for the server tests. Runs inside the SDK's workflow sandbox (bundled by the Worker).
 import {
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   condition,
   continueAsNew,
   defineQuery,
@@ -102,4 +104,29 @@ export async function waitsForever(): Promise<void> {
 export async function tagged(value: string): Promise<string> {
   upsertSearchAttributes({ CustomKeywordField: [value] });
   return value;
+}
+
+const { heartbeatUntilCancelled } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
+});
+
+export async function cancelsActivity(): Promise<string> {
+  try {
+    await CancellationScope.cancellable(async () => {
+      const activity = heartbeatUntilCancelled();
+      await sleep(500);
+      CancellationScope.current().cancel();
+      await activity;
+    });
+    return 'activity finished';
+  } catch (err) {
+    return isCancellation(err) ? 'activity canceled' : `unexpected: ${String(err)}`;
+  }
+}
+
+export async function succeedsOnThirdAttempt(): Promise<string> {
+  const { attempt } = workflowInfo();
+  if (attempt < 3) throw ApplicationFailure.retryable(`attempt ${attempt} failed`);
+  return `succeeded on attempt ${attempt}`;
 }

@@ -1,10 +1,15 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { DefaultQueryCompiler } from 'kysely';
+import { percentile } from './stats.js';
 
 /**
  * Where one op's time goes, measured by wrapping the layers an op passes through. Wrapping
  * costs a clock read on each side of every call (well under a microsecond per statement),
  * so these figures come from a separate pass, never from the timed rounds.
+ *
+ * The parts are averaged over the fastest TYPICAL_SHARE of ops: on a shared machine the
+ * slowest ops are the ones another process preempted (or a GC or WAL checkpoint hit), and the
+ * stall would be booked to whichever layer happened to be running.
  */
 export interface TimeSplit {
   /** Wall time of the op. */
@@ -32,10 +37,12 @@ interface Patch {
 }
 
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback)\b/i;
+/** Ops slower than this share of all ops are left out of the averages (see TimeSplit). */
+export const TYPICAL_SHARE = 0.9;
 const BEGIN = /^\s*begin\b/i;
 
-/** Runs `work` (which performs `ops` operations) with every layer timed, and returns the per-op split. */
-export async function profileOps(ops: number, work: () => Promise<void>): Promise<TimeSplit> {
+/** Runs `runOp` for indexes 0 … ops-1 with every layer timed, and returns the typical op's split. */
+export async function profileOps(ops: number, runOp: (index: number) => void | Promise<void>): Promise<TimeSplit> {
   let sqliteMs = 0;
   let prepareMs = 0;
   let compileMs = 0;
@@ -75,20 +82,34 @@ export async function profileOps(ops: number, work: () => Promise<void>): Promis
   wrap(BetterSqlite3.prototype, 'prepare', timed((ms) => (prepareMs += ms)));
   wrap(DefaultQueryCompiler.prototype, 'compileQuery', timed((ms) => (compileMs += ms)));
 
-  const started = performance.now();
+  const perOp = { total: new Float64Array(ops), sqlite: new Float64Array(ops), prepare: new Float64Array(ops), compile: new Float64Array(ops) };
   try {
-    await work();
+    for (let index = 0; index < ops; index++) {
+      const [sqliteBefore, prepareBefore, compileBefore] = [sqliteMs, prepareMs, compileMs];
+      const started = performance.now();
+      const pending = runOp(index);
+      if (pending) await pending;
+      perOp.total[index] = performance.now() - started;
+      perOp.sqlite[index] = sqliteMs - sqliteBefore;
+      perOp.prepare[index] = prepareMs - prepareBefore;
+      perOp.compile[index] = compileMs - compileBefore;
+    }
   } finally {
     for (const { target, key, original } of patches.reverse()) target[key] = original;
   }
-  const totalMs = performance.now() - started;
-  const perOpUs = (ms: number) => (ms * 1000) / ops;
+  const cutoff = percentile(Float64Array.from(perOp.total).sort(), TYPICAL_SHARE);
+  const typical = [...perOp.total.keys()].filter((i) => perOp.total[i]! <= cutoff);
+  const meanUs = (values: Float64Array) => (typical.reduce((sum, i) => sum + values[i]!, 0) * 1000) / typical.length;
+  const totalUs = meanUs(perOp.total);
+  const sqliteUs = meanUs(perOp.sqlite);
+  const prepareUs = meanUs(perOp.prepare);
+  const compileUs = meanUs(perOp.compile);
   return {
-    totalUs: perOpUs(totalMs),
-    sqliteUs: perOpUs(sqliteMs),
-    prepareUs: perOpUs(prepareMs),
-    compileUs: perOpUs(compileMs),
-    otherUs: perOpUs(totalMs - sqliteMs - prepareMs - compileMs),
+    totalUs,
+    sqliteUs,
+    prepareUs,
+    compileUs,
+    otherUs: totalUs - sqliteUs - prepareUs - compileUs,
     statements: statements / ops,
     transactions: transactions / ops,
   };

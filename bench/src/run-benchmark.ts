@@ -100,12 +100,7 @@ async function profileWorkloads(targets: readonly BenchTarget[], firstSequence: 
     const roundStart = firstSequence + repeat * ops;
     for (const workload of WORKLOADS) {
       for (const target of targetOrder(targets, repeat)) {
-        const split = await profileOps(ops, async () => {
-          for (let index = 0; index < ops; index++) {
-            const pending = target.execute(workload, { roundStart, index, opsPerRound: ops });
-            if (pending) await pending;
-          }
-        });
+        const split = await profileOps(ops, (index) => target.execute(workload, { roundStart, index, opsPerRound: ops }));
         splits.get(workload)!.get(target.name)!.push(split);
       }
     }

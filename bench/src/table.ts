@@ -1,5 +1,6 @@
 import type { BenchReport, ModeReport } from './report.js';
 import type { Ratio, Slowdown } from './stats.js';
+import { TYPICAL_SHARE } from './profile.js';
 import { TARGET_NAMES } from './targets.js';
 import type { TargetName } from './targets.js';
 
@@ -80,7 +81,7 @@ export function renderTimeSplitTable(mode: ModeReport): string {
     }
   }
   return renderTable(
-    ['workload', 'target', 'total µs/op', 'in SQLite', 'prepare', 'Kysely compile', 'other JS'],
+    ['workload', 'target', 'total', 'in SQLite', 'prepare', 'Kysely compile', 'other JS'],
     rows,
     ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
   );
@@ -105,7 +106,7 @@ export function renderReport(report: BenchReport): string {
       '',
       renderModeTable(mode, report.options.rounds),
       '',
-      'where the time goes (instrumented pass after the timed rounds; other JS = query builders, validation, promises and the connection mutex, row mapping, the baseline\'s own glue):',
+      `where the time goes, µs per op (instrumented pass after the timed rounds, mean over the fastest ${TYPICAL_SHARE * 100}% of ops; other JS = query builders, validation, promises and the connection mutex, row mapping, the baseline's own glue):`,
       '',
       renderTimeSplitTable(mode),
       '',

@@ -6,8 +6,11 @@ import { decodePageToken, encodePageToken, requirePageSize } from '@hourglass/co
  */
 export const LIST_SORT: readonly Record<string, 'asc' | 'desc'>[] = [{ Closed: 'asc' }, { StartTime: 'desc' }, { RunId: 'asc' }];
 
-/** Elasticsearch refuses pages beyond index.max_result_window (10 000 by default). */
-export const MAX_PAGE_SIZE = 10_000;
+/**
+ * Elasticsearch refuses a `size` above index.max_result_window (10 000 by default), and a list
+ * asks for one hit more than the page to learn whether another page follows.
+ */
+export const MAX_PAGE_SIZE = 10_000 - 1;
 
 /** The sort values of the last hit of a page, exactly as the server returned them (booleans come back as 0/1). */
 export type SearchAfter = readonly [number | boolean, number, string];

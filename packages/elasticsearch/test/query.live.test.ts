@@ -115,3 +115,20 @@ for (const server of searchServers()) {
     });
   });
 }
+
+for (const server of searchServers()) {
+  if (server.url === undefined) continue;
+  const { name, url } = server;
+  describe(`page size limits on ${name}`, () => {
+    it('a page size far above max_result_window is capped, not refused', async () => {
+      const index = `hg-page-${randomBytes(4).toString('hex')}`;
+      const store = await openElasticsearchVisibilityStore({ url, index, setupSchema: true });
+      try {
+        const page = await store.listWorkflowExecutions({ namespaceId: 'ns', pageSize: 50_000 });
+        expect(page).toEqual({ items: [] });
+      } finally {
+        await fetch(`${url}/${index}`, { method: 'DELETE' });
+      }
+    });
+  });
+}

@@ -1,4 +1,5 @@
 import cassandra from 'cassandra-driver';
+import { InvalidPersistenceRequestError } from '@hourglass/core';
 import type { PersistenceStores } from '@hourglass/core';
 import { assertCassandraSchemaCompatible, setupCassandraSchema } from '@hourglass/schema-tool';
 import { mapDriverError } from './driver-errors.js';
@@ -30,6 +31,13 @@ export async function openCassandraStores(options: CassandraStoreOptions): Promi
     await client.connect();
   } catch (err) {
     await client.shutdown().catch(() => undefined);
+    if (err instanceof cassandra.errors.ResponseError && /keyspace .* does not exist/i.test(err.message)) {
+      const flags = `--endpoint ${options.contactPoints.join(',')} --port ${options.port ?? 9042} --datacenter ${options.localDataCenter} --keyspace ${options.keyspace}`;
+      throw new InvalidPersistenceRequestError(
+        `cassandra keyspace ${options.keyspace} does not exist; create it with: npx schema-tool create-keyspace --db cassandra ${flags} --replication-factor <n>, then: npx schema-tool update-schema --db cassandra ${flags}`,
+        { cause: err },
+      );
+    }
     throw mapDriverError(err, `connect to keyspace ${options.keyspace}`);
   }
   try {

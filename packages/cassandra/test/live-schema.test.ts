@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SchemaVersionMismatchError, ShardOwnershipLostError, TimeoutError, UnavailableError } from '@hourglass/core';
+import { InvalidPersistenceRequestError, SchemaVersionMismatchError, ShardOwnershipLostError, TimeoutError, UnavailableError } from '@hourglass/core';
 import { setupCassandraSchema } from '@hourglass/schema-tool';
 import { openCassandraStores } from '../src/index.js';
 import { consistencyLevels } from '../src/options.js';
@@ -81,6 +81,15 @@ for (const target of ['cassandra-4.0', 'cassandra-3.11']) {
       } finally {
         await stores.close();
       }
+    });
+
+    it('names the schema-tool commands when the keyspace does not exist', async () => {
+      const err = await openCassandraStores({ ...connection(), keyspace: `${keyspace}_missing` }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InvalidPersistenceRequestError);
+      expect((err as Error).message).toContain('schema-tool create-keyspace --db cassandra');
     });
 
     it('reports an unreachable cluster as UnavailableError', async () => {

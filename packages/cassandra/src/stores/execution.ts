@@ -1,4 +1,4 @@
-import { NotFoundError, WorkflowState, requireBlob, requireNonEmpty, requireSafeInteger, requireShardId } from '@hourglass/core';
+import { InvalidPersistenceRequestError, NotFoundError, WorkflowState, requireBlob, requireNonEmpty, requireSafeInteger, requireShardId } from '@hourglass/core';
 import type {
   AddHistoryTasksRequest,
   ConflictResolveWorkflowExecutionRequest,
@@ -57,7 +57,7 @@ function validateRow(row: ExecutionRow): void {
   requireSafeInteger(row.lastWriteVersion, 'lastWriteVersion');
   requireSafeInteger(row.startVersion, 'startVersion');
   requireSafeInteger(row.dbRecordVersion, 'dbRecordVersion', 0);
-  if (typeof row.createRequestId !== 'string') requireNonEmpty(row.createRequestId, 'createRequestId');
+  if (typeof row.createRequestId !== 'string') throw new InvalidPersistenceRequestError('createRequestId must be a string');
 }
 
 function validateTasks(tasks: readonly HistoryTask[]): void {

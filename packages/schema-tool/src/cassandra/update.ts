@@ -29,6 +29,12 @@ export interface CassandraUpdateResult {
  */
 export async function updateCassandraStore(client: cassandra.Client, request: CassandraUpdateRequest): Promise<CassandraUpdateResult> {
   const { keyspace, store, onProgress } = request;
+  // Every store open calls this; when nothing is pending it neither runs DDL nor takes the lease.
+  const before = await readStoreVersion(client, keyspace, store);
+  if (before !== undefined && before.currentVersion !== '' && before.pending === undefined && versionsToApply(request.versions, before.currentVersion, request.target.version).length === 0) {
+    onProgress?.({ type: 'up-to-date', store, version: before.currentVersion });
+    return { previousVersion: before.currentVersion, version: before.currentVersion, applied: [] };
+  }
   await ensureBookkeeping(client);
   return withUpdateLease(client, store, onProgress, async (lease) => {
     const row = await readStoreVersion(client, keyspace, store);

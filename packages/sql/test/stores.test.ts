@@ -7,6 +7,9 @@ import { sqliteConnection } from '../src/dialects/sqlite.js';
 import { openSqlStores } from '../src/open.js';
 import { SqlRunner } from '../src/runner.js';
 import { SqlTaskQueueStore } from '../src/stores/task-queue.js';
+import { SqlHistoryStore } from '../src/stores/history.js';
+import { SqlVisibilityStore } from '../src/stores/visibility.js';
+import { CorruptRowError } from '../src/values.js';
 import type { SqlPersistenceStores } from '../src/open.js';
 
 /** Store behaviour the conformance suite does not pin down but the server relies on. */
@@ -152,5 +155,26 @@ describe('history', () => {
     const page = await stores.history.readHistoryBranch({ shardId: 1, branch, minNodeId: 1, maxNodeId: 10, pageSize: 10 });
     expect(page.items.map((n) => text(n.events.data))).toEqual(['retry']);
     expect(await stores.history.getHistoryTree(1, branch.treeId)).toEqual([branch]);
+  });
+});
+
+describe('rows that do not hold what the schema says', () => {
+  it('surface as CorruptRowError, never as a caller error', async () => {
+    const handle = new BetterSqlite3(':memory:');
+    const executor = sqliteExecutor(handle);
+    await setupSchema(executor, { store: 'main' });
+    await setupSchema(executor, { store: 'visibility' });
+    const connection = sqliteConnection(handle, { ownsHandle: true });
+    const runner = new SqlRunner(connection);
+    handle.prepare(`insert into history_tree values (1, 'tree', 'branch', '[{"branchId": 7}]', '')`).run();
+    await expect(new SqlHistoryStore(runner).getHistoryTree(1, 'tree')).rejects.toBeInstanceOf(CorruptRowError);
+    handle
+      .prepare(
+        `insert into executions_visibility (namespace_id, run_id, workflow_id, workflow_type_name, task_queue, status, start_time, execution_time,
+         history_length, history_size_bytes, state_transition_count, search_attributes) values ('ns', 'run', 'wf', 'T', 'q', 1, 1, 1, 0, 0, 0, '{"A": {"type": "Int", "value": "x"}}')`,
+      )
+      .run();
+    await expect(new SqlVisibilityStore(runner).getWorkflowExecution('ns', 'run')).rejects.toBeInstanceOf(CorruptRowError);
+    await connection.close();
   });
 });

@@ -68,6 +68,10 @@ install_jars() {
   </dependencies>
 </project>
 POM
+  if ! command -v mvn >/dev/null; then
+    echo "$target needs Maven to resolve the Cassandra jars once (apt-get install maven); later starts use the cache" >&2
+    exit 1
+  fi
   rm -rf "$target_home/lib"
   echo "$target: resolving cassandra-all $cassandra_version and its dependencies from Maven Central" >&2
   if ! mvn -q -B -f "$pom_dir/pom.xml" dependency:copy-dependencies \

@@ -70,14 +70,20 @@ if ! pid_alive "$pid_file" "--datadir=$data_dir"; then
 fi
 
 # The user and database are (re)asserted on every start so a run file always names a working
-# login. Global privileges let the suite create and drop a database per run.
+# login. Data and DDL privileges on every database let the suite create and drop a database per
+# run, like PostgreSQL's CREATEDB; server administration (SUPER, SHUTDOWN, ...) stays with root.
+privileges="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, CREATE TEMPORARY TABLES, LOCK TABLES, CREATE VIEW, SHOW VIEW"
+account_sql=""
+for host in 127.0.0.1 localhost; do
+  account="'$hourglass_db_user'@'$host'"
+  account_sql+="CREATE USER IF NOT EXISTS $account IDENTIFIED BY '$hourglass_db_password';
+ALTER USER $account IDENTIFIED BY '$hourglass_db_password';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM $account;
+GRANT $privileges ON *.* TO $account;
+"
+done
 admin_sql <<SQL
-CREATE USER IF NOT EXISTS '$hourglass_db_user'@'127.0.0.1' IDENTIFIED BY '$hourglass_db_password';
-CREATE USER IF NOT EXISTS '$hourglass_db_user'@'localhost' IDENTIFIED BY '$hourglass_db_password';
-ALTER USER '$hourglass_db_user'@'127.0.0.1' IDENTIFIED BY '$hourglass_db_password';
-ALTER USER '$hourglass_db_user'@'localhost' IDENTIFIED BY '$hourglass_db_password';
-GRANT ALL PRIVILEGES ON *.* TO '$hourglass_db_user'@'127.0.0.1';
-GRANT ALL PRIVILEGES ON *.* TO '$hourglass_db_user'@'localhost';
+$account_sql
 CREATE DATABASE IF NOT EXISTS \`$hourglass_db_name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 SQL
 

@@ -145,3 +145,21 @@ describe('polling and workflow tasks', () => {
     await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
   });
 });
+
+describe('workflow administration', () => {
+  test('describe task queue, reverse history, reset sticky queue and delete a workflow', { timeout: 15_000 }, async () => {
+    const taskQueue = `admin-${randomUUID()}`;
+    const workflowId = `admin-${randomUUID()}`;
+    await service().startWorkflowExecution({ namespace: 'default', workflowId, workflowType: { name: 't' }, taskQueue: { name: taskQueue }, requestId: randomUUID() });
+    const task = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'admin-poller' });
+    expect(task.taskToken?.length).toBeGreaterThan(0);
+    const described = await service().describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue } });
+    expect(described.pollers?.map((p) => p.identity)).toContain('admin-poller');
+    await service().respondWorkflowTaskCompleted({ namespace: 'default', taskToken: task.taskToken, commands: [], identity: 'admin-poller' });
+    const reverse = await service().getWorkflowExecutionHistoryReverse({ namespace: 'default', execution: { workflowId } });
+    expect(reverse.history?.events?.map((e) => Number(e.eventId))).toEqual([4, 3, 2, 1]);
+    await service().resetStickyTaskQueue({ namespace: 'default', execution: { workflowId } });
+    await service().deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    expect(await grpcCode(service().describeWorkflowExecution({ namespace: 'default', execution: { workflowId } }))).toBe(status.NOT_FOUND);
+  });
+});

@@ -32,6 +32,18 @@ describe('activities', () => {
   });
 });
 
+describe('asynchronous activity completion', () => {
+  test('an activity completed by workflow and activity id delivers its result', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.start('asyncActivity', { taskQueue, workflowId: id('async') });
+    await expect
+      .poll(async () => (await handle.describe()).raw.pendingActivities?.[0]?.state, { timeout: 10_000 })
+      .toBe(2); // PENDING_ACTIVITY_STATE_STARTED
+    await env.client.activity.heartbeat({ workflowId: handle.workflowId, activityId: '1' }, 'still going');
+    await env.client.activity.complete({ workflowId: handle.workflowId, activityId: '1' }, 'completed from outside');
+    expect(await handle.result()).toBe('completed from outside');
+  });
+});
+
 describe('cancellation of activities', () => {
   test('a workflow cancels a heartbeating activity and the activity sees it', { timeout: 20_000 }, async () => {
     const result = await env.client.workflow.execute('cancelsActivity', { taskQueue, workflowId: id('cancel-activity') });

@@ -13,6 +13,7 @@ import { isRunning, requireWorkflowId } from '../history/engine.js';
 import type { MutableState } from '../history/mutable-state.js';
 import type { TaskExecutor } from '../history/task-executor.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
+import type { TaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
@@ -136,7 +137,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       while (!call.signal.aborted) {
         const remaining = until - Date.now();
         if (remaining <= 0) break;
-        const delivery = await ctx.matching.poll(ns.id, queue, 'workflow', remaining, call.signal);
+        const delivery = await ctx.matching.poll(ns.id, queue, 'workflow', remaining, call.signal, r.identity ?? '');
         if (!delivery) break;
         try {
           const task = delivery.data;
@@ -190,7 +191,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       while (!call.signal.aborted) {
         const remaining = until - Date.now();
         if (remaining <= 0) break;
-        const delivery = await ctx.matching.poll(ns.id, queue, 'activity', remaining, call.signal);
+        const delivery = await ctx.matching.poll(ns.id, queue, 'activity', remaining, call.signal, r.identity ?? '');
         if (!delivery) break;
         try {
           const response = await recordActivityTaskStarted(engine, delivery.data, { identity: r.identity ?? '', requestId: randomUUID() });
@@ -219,6 +220,68 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
 
     async RecordActivityTaskHeartbeat(r: Request<'RecordActivityTaskHeartbeatRequest'>) {
       return recordHeartbeat(engine, decodeTaskToken(r.taskToken, 'activity'), r.details);
+    },
+
+    async RespondActivityTaskCompletedById(r: Request<'RespondActivityTaskCompletedByIdRequest'>) {
+      await respondActivityCompleted(engine, await tokenById(r), r.result, r.identity ?? '');
+      return {};
+    },
+
+    async RespondActivityTaskFailedById(r: Request<'RespondActivityTaskFailedByIdRequest'>) {
+      await respondActivityFailed(engine, await tokenById(r), r.failure, r.identity ?? '', r.lastHeartbeatDetails);
+      return {};
+    },
+
+    async RespondActivityTaskCanceledById(r: Request<'RespondActivityTaskCanceledByIdRequest'>) {
+      await respondActivityCanceled(engine, await tokenById(r), r.details, r.identity ?? '');
+      return {};
+    },
+
+    async RecordActivityTaskHeartbeatById(r: Request<'RecordActivityTaskHeartbeatByIdRequest'>) {
+      return recordHeartbeat(engine, await tokenById(r), r.details);
+    },
+
+    async ResetStickyTaskQueue(r: Request<'ResetStickyTaskQueueRequest'>) {
+      const ns = await namespaces.byName(r.namespace);
+      const workflowId = requireWorkflowId(r.execution?.workflowId);
+      await engine.mutate({ namespaceId: ns.id, workflowId, runId: r.execution?.runId ?? null }, (txn) => {
+        if (txn.ms.stickyTaskQueue === undefined) return;
+        txn.ms.stickyTaskQueue = undefined;
+        txn.dirty = true;
+      });
+      return {};
+    },
+
+    async GetWorkflowExecutionHistoryReverse(r: Request<'GetWorkflowExecutionHistoryReverseRequest'>) {
+      const ns = await namespaces.byName(r.namespace);
+      let ms = await loadRun(ns, r.execution);
+      let before = ms.nextEventId;
+      if (r.nextPageToken && r.nextPageToken.byteLength > 0) {
+        const cursor = decodeHistoryCursor(r.nextPageToken);
+        if (cursor.runId !== ms.runId) ms = await engine.repo.load(ns.id, ms.workflowId, cursor.runId);
+        before = cursor.next;
+      }
+      const pageSize = r.maximumPageSize && r.maximumPageSize > 0 ? r.maximumPageSize : 1000;
+      const from = Math.max(1, before - pageSize);
+      const events = (await engine.readHistory(ms, from, before)).reverse();
+      return { history: { events }, ...(from > 1 ? { nextPageToken: encodeHistoryCursor(ms.runId, from) } : {}) };
+    },
+
+    async DescribeTaskQueue(r: Request<'DescribeTaskQueueRequest'>) {
+      const ns = await namespaces.byName(r.namespace);
+      const queue = requireTaskQueue(r.taskQueue?.name);
+      const kind = r.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? 'activity' : 'workflow';
+      const pollers = ctx.matching.pollers(ns.id, queue, kind).map((p) => ({ identity: p.identity, lastAccessTime: timestampFromMs(p.lastAccessMs), ratePerSecond: 0 }));
+      return { pollers };
+    },
+
+    async DeleteWorkflowExecution(r: Request<'DeleteWorkflowExecutionRequest'>) {
+      const ns = await namespaces.byName(r.namespace);
+      const workflowId = requireWorkflowId(r.workflowExecution?.workflowId);
+      const ms = await engine.repo.load(ns.id, workflowId, r.workflowExecution?.runId || undefined);
+      if (isRunning(ms)) await engine.terminate({ namespaceId: ns.id, workflowId, runId: ms.runId }, 'deleted', null, 'history-service');
+      await engine.deleteRun(ms);
+      return {};
     },
 
     async GetWorkflowExecutionHistory(r: Request<'GetWorkflowExecutionHistoryRequest'>, call: CallContext) {
@@ -351,6 +414,10 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       return { executions: page.items.map((record) => executionInfo(record, ns)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     },
 
+    async ScanWorkflowExecutions(r: Request<'ScanWorkflowExecutionsRequest'>, call: CallContext) {
+      return handlers['ListWorkflowExecutions']!(r as never, call);
+    },
+
     async CountWorkflowExecutions(r: Request<'CountWorkflowExecutionsRequest'>) {
       const ns = await namespaces.byName(r.namespace);
       const store = requireVisibility();
@@ -368,6 +435,17 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       return {};
     },
   };
+
+  /** The task token of an activity's current attempt, found by workflow and activity id. */
+  async function tokenById(r: { namespace?: string | null; workflowId?: string | null; runId?: string | null; activityId?: string | null }): Promise<TaskToken> {
+    const ns = await namespaces.byName(r.namespace);
+    const workflowId = requireWorkflowId(r.workflowId);
+    if (!r.activityId) throw invalidArgument('ActivityId is not set on request.');
+    const ms = await engine.repo.load(ns.id, workflowId, r.runId || undefined);
+    const activity = Object.values(ms.activities).find((a) => a.activityId === r.activityId);
+    if (!activity) throw notFound(`activity ${r.activityId} not found`);
+    return { namespaceId: ns.id, workflowId, runId: ms.runId, scheduledEventId: activity.scheduledEventId, attempt: activity.attempt, kind: 'activity' };
+  }
 
   function requireVisibility(): NonNullable<typeof ctx.visibility> {
     if (!ctx.visibility) throw unimplemented('this server has no visibility store');

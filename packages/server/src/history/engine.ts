@@ -266,6 +266,19 @@ export class HistoryEngine {
     }
   }
 
+  /** Removes a closed run: its row, its current pointer, its history and its visibility record. */
+  async deleteRun(ms: MutableState): Promise<void> {
+    const shard = this.repo.shardFor(ms.namespaceId, ms.workflowId);
+    const key = { namespaceId: ms.namespaceId, workflowId: ms.workflowId, runId: ms.runId };
+    await this.repo.withLock(ms.namespaceId, ms.workflowId, async () => {
+      await this.repo.stores.executions.deleteCurrentWorkflowExecution(shard.shardId, key);
+      await this.repo.stores.executions.deleteWorkflowExecution(shard.shardId, key);
+      this.repo.forget(ms);
+    });
+    await this.repo.stores.history.deleteHistoryBranch(shard.shardId, ms.branch);
+    await this.ctx.visibility?.deleteWorkflowExecution(ms.namespaceId, ms.runId);
+  }
+
   /** Whether the run has a result a waiter can use now, or must keep waiting. */
   async waitForChange(ms: MutableState, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     return this.repo.waitForChange(ms, timeoutMs, signal);

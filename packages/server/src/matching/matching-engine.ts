@@ -22,6 +22,8 @@ export class MatchingEngine {
   private readonly partitions = new Map<string, TaskQueuePartition<DispatchedTask>>();
   /** Sticky queues whose worker said it shut down; their tasks belong on the normal queue. */
   private readonly retiredSticky = new Set<string>();
+  /** Who polled each queue lately, for DescribeTaskQueue. */
+  private readonly recentPollers = new Map<string, Map<string, number>>();
 
   constructor(private readonly store: TaskQueueStore) {}
 
@@ -46,7 +48,11 @@ export class MatchingEngine {
     return () => p.withdrawEphemeral(task);
   }
 
-  poll(namespaceId: string, queue: string, kind: QueueKind, timeoutMs: number, signal: AbortSignal): Promise<Delivery<DispatchedTask> | undefined> {
+  poll(namespaceId: string, queue: string, kind: QueueKind, timeoutMs: number, signal: AbortSignal, identity = ''): Promise<Delivery<DispatchedTask> | undefined> {
+    const pollersKey = `${namespaceId}\u0000${queue}\u0000${kind}`;
+    let seen = this.recentPollers.get(pollersKey);
+    if (!seen) this.recentPollers.set(pollersKey, (seen = new Map()));
+    seen.set(identity, Date.now());
     if (kind === 'workflow') this.retiredSticky.delete(`${namespaceId}\u0000${queue}`);
     return this.partition(namespaceId, queue, kind).poll(timeoutMs, signal);
   }
@@ -58,6 +64,19 @@ export class MatchingEngine {
 
   backlogSize(namespaceId: string, queue: string, kind: QueueKind): number {
     return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.backlogSize ?? 0;
+  }
+
+  /** Pollers seen on the queue in the last five minutes. */
+  pollers(namespaceId: string, queue: string, kind: QueueKind): { identity: string; lastAccessMs: number }[] {
+    const seen = this.recentPollers.get(`${namespaceId}\u0000${queue}\u0000${kind}`);
+    if (!seen) return [];
+    const cutoff = Date.now() - 5 * 60_000;
+    const out: { identity: string; lastAccessMs: number }[] = [];
+    for (const [identity, lastAccessMs] of seen) {
+      if (lastAccessMs < cutoff) seen.delete(identity);
+      else out.push({ identity, lastAccessMs });
+    }
+    return out;
   }
 
   isRetiredSticky(namespaceId: string, queue: string): boolean {

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CompleteAsyncError, Context } from '@temporalio/activity';
 
 export async function greet(name: string): Promise<string> {
   return `Hello, ${name}!`;
@@ -26,4 +26,9 @@ export async function heartbeatUntilCancelled(): Promise<string> {
     ctx.heartbeat();
     await ctx.sleep(100);
   }
+}
+
+/** Leaves completion to someone else (the test completes it by workflow and activity id). */
+export async function completesAsync(): Promise<string> {
+  throw new CompleteAsyncError();
 }

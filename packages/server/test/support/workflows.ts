@@ -130,3 +130,9 @@ export async function succeedsOnThirdAttempt(): Promise<string> {
   if (attempt < 3) throw ApplicationFailure.retryable(`attempt ${attempt} failed`);
   return `succeeded on attempt ${attempt}`;
 }
+
+const { completesAsync } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
+
+export async function asyncActivity(): Promise<string> {
+  return completesAsync();
+}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { UnavailableError } from '@hourglass/core';
+import { InvalidPersistenceRequestError, UnavailableError } from '@hourglass/core';
 import type { SqlConnection } from '../src/dialects/dialect.js';
 import { openPostgresConnection } from '../src/dialects/postgres.js';
 import { openMysqlConnection } from '../src/dialects/mysql.js';
@@ -140,6 +140,11 @@ for (const { target, open, dialect } of TARGETS) {
       await sql`insert into t (id, n, b) values ('blob', 0, ${data})`.execute(conn.db);
       const rows = await sql<{ b: Buffer }>`select b from t where id = 'blob'`.execute(conn.db);
       expect(Buffer.compare(rows.rows[0]!.b, data)).toBe(0);
+    });
+
+    it('fails to open with a wrong password or an unknown database as an invalid request', async () => {
+      expect(await failure(open({ ...options(), database, password: 'wrong' }))).toBeInstanceOf(InvalidPersistenceRequestError);
+      expect(await failure(open({ ...options(), database: 'hg_no_such_database' }))).toBeInstanceOf(InvalidPersistenceRequestError);
     });
 
     it('fails to open on a refused connection with a retryable UnavailableError', async () => {

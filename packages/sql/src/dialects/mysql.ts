@@ -95,6 +95,14 @@ const UNAVAILABLE_CLIENT_CODES = new Set([
   'HANDSHAKE_NO_SSL_SUPPORT',
 ]);
 
+/** Refusals of the connection settings themselves, seen only while connecting. */
+const LOGIN_REJECTED_ERRNOS = new Set([
+  1045, // ER_ACCESS_DENIED_ERROR: wrong user or password
+  1698, // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+  1044, // ER_DBACCESS_DENIED_ERROR: no access to the database
+  1049, // ER_BAD_DB_ERROR: no such database
+]);
+
 function errnoOf(err: unknown): number | undefined {
   const errno = (err as { errno?: unknown } | null)?.errno;
   return typeof errno === 'number' && errno > 0 ? errno : undefined;
@@ -177,15 +185,21 @@ interface ServerKind {
   readonly unicodeRegex: boolean;
 }
 
-/** One short-lived connection, before the pool exists, so every pooled connection is set up alike. */
-async function probeServer(options: mysql.ConnectionOptions): Promise<ServerKind> {
+/**
+ * One short-lived connection, before the pool exists: it tells MySQL from MariaDB and runs the
+ * session setup once, so a setting the server rejects fails the open instead of being skipped
+ * silently on every pooled connection.
+ */
+async function probeServer(options: mysql.ConnectionOptions, statementTimeoutMs: number | undefined): Promise<{ kind: ServerKind; setup: string[] }> {
   const conn = await mysqlPromise.createConnection(options);
   try {
     const [rows] = await conn.query('select version() as v');
     const version = String((rows as { v: unknown }[])[0]?.v);
-    if (/mariadb/i.test(version)) return { flavour: 'mariadb', unicodeRegex: true };
     const major = Number(/^(\d+)\./.exec(version)?.[1] ?? 0);
-    return { flavour: 'mysql', unicodeRegex: major >= 8 };
+    const kind: ServerKind = /mariadb/i.test(version) ? { flavour: 'mariadb', unicodeRegex: true } : { flavour: 'mysql', unicodeRegex: major >= 8 };
+    const setup = sessionSetup(kind.flavour, statementTimeoutMs);
+    for (const statement of setup) await conn.query(statement);
+    return { kind, setup };
   } finally {
     await conn.end();
   }
@@ -194,15 +208,16 @@ async function probeServer(options: mysql.ConnectionOptions): Promise<ServerKind
 /** Opens a pooled connection to a MySQL 5.7+ or MariaDB 10.11+ server. */
 export async function openMysqlConnection(options: ServerDialectOptions): Promise<SqlConnection> {
   const o = resolveServerOptions(options);
-  let kind: ServerKind;
+  let probed: Awaited<ReturnType<typeof probeServer>>;
   try {
-    kind = await probeServer(connectionOptions(o));
+    probed = await probeServer(connectionOptions(o), o.statementTimeoutMs);
   } catch (err) {
-    throw openFailure(err, classifyMysqlError(err), `MySQL/MariaDB at ${o.host}:${o.port}/${o.database}`);
+    throw openFailure(err, classifyMysqlError(err), LOGIN_REJECTED_ERRNOS.has(errnoOf(err) ?? 0), `MySQL/MariaDB at ${o.host}:${o.port}/${o.database}`);
   }
-  const setup = sessionSetup(kind.flavour, o.statementTimeoutMs);
+  const { kind, setup } = probed;
   const pool = mysql.createPool(poolOptions(o));
-  // Queued on the new connection before the query that asked for it, so it always runs first.
+  // Queued on the new connection before the query that asked for it, so it always runs first;
+  // the probe already proved the server accepts these statements.
   pool.on('connection', (conn) => {
     for (const statement of setup) conn.query(statement, () => undefined);
   });

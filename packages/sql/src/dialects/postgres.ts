@@ -84,6 +84,13 @@ export function classifyPostgresError(err: unknown): DriverErrorKind | undefined
   return undefined;
 }
 
+/** Refusals of the connection settings themselves, seen only while connecting. */
+const LOGIN_REJECTED_STATES = new Set([
+  '28P01', // invalid_password
+  '28000', // invalid_authorization_specification (no pg_hba entry, unknown user)
+  '3D000', // invalid_catalog_name: no such database
+]);
+
 const INT8_OID = 20;
 
 /**
@@ -136,7 +143,7 @@ export async function openPostgresConnection(options: ServerDialectOptions): Pro
     hasIcu = probe.rows[0]?.icu === true;
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw openFailure(err, classifyPostgresError(err), `PostgreSQL at ${o.host}:${o.port}/${o.database}`);
+    throw openFailure(err, classifyPostgresError(err), LOGIN_REJECTED_STATES.has(errorCode(err) ?? ''), `PostgreSQL at ${o.host}:${o.port}/${o.database}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

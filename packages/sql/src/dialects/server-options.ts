@@ -123,9 +123,11 @@ export function socketErrorCode(err: unknown): string | undefined {
 
 /**
  * A failure while opening a connection, as the typed error callers handle: an unreachable or
- * slow server is retryable; anything else (bad credentials, unknown database) surfaces as is.
+ * slow server is retryable; a server that refuses the login or does not know the database
+ * rejects the options themselves, which trying again cannot fix.
  */
-export function openFailure(err: unknown, kind: DriverErrorKind | undefined, where: string): unknown {
+export function openFailure(err: unknown, kind: DriverErrorKind | undefined, settingsRejected: boolean, where: string): unknown {
+  if (settingsRejected) return new InvalidPersistenceRequestError(`${where} refused the connection settings: ${errorMessage(err)}`, { cause: err });
   if (kind === 'unavailable') return new UnavailableError(`cannot reach ${where}: ${errorMessage(err)}`, { cause: err });
   if (kind === 'timeout') return new TimeoutError(`${where} did not answer in time: ${errorMessage(err)}`, { cause: err });
   return err;

@@ -54,8 +54,6 @@ write_request_timeout_in_ms: 10000
 cas_contention_timeout_in_ms: 5000
 range_request_timeout_in_ms: 20000
 request_timeout_in_ms: 20000
-batch_size_warn_threshold_in_kb: 256
-batch_size_fail_threshold_in_kb: 65536
 $version_specific
 YAML
 

@@ -67,12 +67,14 @@ export class CassandraHistoryStore implements HistoryStore {
       query: 'INSERT INTO history_node (tree_id, branch_id, node_id, txn_id, prev_txn_id, data, data_encoding) VALUES (?, ?, ?, ?, ?, ?, ?)',
       params: [request.branch.treeId, request.branch.branchId, request.nodeId, request.txnId, request.prevTxnId, bytes(request.events.data), request.events.encoding],
     };
-    if (!request.isNewBranch) {
-      await this.session.execute(node.query, node.params, 'appendHistoryNodes');
-      return;
+    // The tree row goes first and on its own: a multi-partition batch holding a large event
+    // blob would trip Cassandra's batch size limit. A failure in between leaves a recorded,
+    // still-empty branch (the state before any append), never nodes no tree row points to.
+    if (request.isNewBranch) {
+      const tree = recordBranch(request.shardId, request.branch, request.info ?? '');
+      await this.session.execute(tree.query, tree.params, 'appendHistoryNodes');
     }
-    // A logged batch: the node and its branch's tree row are both written eventually, or neither.
-    await this.session.batch([node, recordBranch(request.shardId, request.branch, request.info ?? '')], 'appendHistoryNodes');
+    await this.session.execute(node.query, node.params, 'appendHistoryNodes');
   }
 
   async readHistoryBranch(request: ReadHistoryBranchRequest): Promise<Page<HistoryNode>> {

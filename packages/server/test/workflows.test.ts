@@ -32,6 +32,14 @@ describe('activities', () => {
   });
 });
 
+describe('activity timeouts', () => {
+  test('an activity that runs past its start-to-close timeout times out', { timeout: 20_000 }, async () => {
+    const result = await env.client.workflow.execute('activityStartToCloseTimeout', { taskQueue, workflowId: id('stc') });
+    // TimeoutType.START_TO_CLOSE is 1.
+    expect(result).toMatch(/^timed out: (1|START_TO_CLOSE)$/);
+  });
+});
+
 describe('asynchronous activity completion', () => {
   test('an activity completed by workflow and activity id delivers its result', { timeout: 20_000 }, async () => {
     const handle = await env.client.workflow.start('asyncActivity', { taskQueue, workflowId: id('async') });
@@ -59,6 +67,13 @@ describe('workflow retries', () => {
       retry: { initialInterval: '100 ms', backoffCoefficient: 1, maximumAttempts: 5 },
     });
     expect(result).toBe('succeeded on attempt 3');
+  });
+
+  test('undefined search attributes are refused at start', async () => {
+    const err = await env.client.workflow
+      .start('helloActivity', { taskQueue, workflowId: id('bad-sa'), args: ['x'], searchAttributes: { NotDefinedAnywhere: ['x'] } })
+      .catch((e: unknown) => e);
+    expect((err as { cause?: { code?: number; message?: string } }).cause).toMatchObject({ code: 3, message: expect.stringMatching(/NotDefinedAnywhere/) });
   });
 
   test('cron schedules are refused rather than ignored', async () => {
@@ -103,6 +118,11 @@ describe('workflow composition', () => {
   test('a child workflow runs and its result reaches the parent', { timeout: 20_000 }, async () => {
     const result = await env.client.workflow.execute('parent', { taskQueue, workflowId: id('parent'), args: ['child'] });
     expect(result).toBe('parent got: Hello, child!');
+  });
+
+  test('a child left running is terminated when its parent closes (default parent close policy)', { timeout: 20_000 }, async () => {
+    const childId = await env.client.workflow.execute('parentLeavesChildRunning', { taskQueue, workflowId: id('pcp') });
+    await expect.poll(async () => (await env.client.workflow.getHandle(childId).describe()).status.name, { timeout: 10_000 }).toBe('TERMINATED');
   });
 
   test('continue-as-new chains runs and the client follows to the last one', { timeout: 20_000 }, async () => {

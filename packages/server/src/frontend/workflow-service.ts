@@ -18,7 +18,8 @@ import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflo
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
 import { decodeMemo, encodeSearchAttributePayloads } from './visibility-mapping.js';
-import { visibilityFilterFor } from './list-query.js';
+import { customAttributeTypes, visibilityFilterFor } from './list-query.js';
+import { unknownSearchAttributes } from '../history/search-attributes.js';
 
 type WS = typeof proto.temporal.api.workflowservice.v1;
 /** The decoded request message of a workflow service method, e.g. Request<'StartWorkflowExecutionRequest'>. */
@@ -56,6 +57,8 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
   const startOptions = (ns: Namespace, r: Request<'StartWorkflowExecutionRequest'> | Request<'SignalWithStartWorkflowExecutionRequest'>) => {
     if (!r.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
     if (r.cronSchedule) throw invalidArgument('cron schedules are not supported by this server');
+    const unknown = unknownSearchAttributes(r.searchAttributes?.indexedFields, customAttributeTypes(ns));
+    if (unknown) throw invalidArgument(`search attribute ${unknown.join(', ')} is not defined in namespace ${ns.name}`);
     const executionTimeoutMs = msFromDuration(r.workflowExecutionTimeout);
     const runTimeoutMs = msFromDuration(r.workflowRunTimeout) ?? executionTimeoutMs;
     return {

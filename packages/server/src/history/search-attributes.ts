@@ -74,3 +74,9 @@ export function toSearchAttributes(fields: Record<string, Payload>, registered: 
   }
   return out;
 }
+
+/** Names in `fields` that the namespace has not defined (undefined when all are known). */
+export function unknownSearchAttributes(fields: Record<string, Payload> | null | undefined, known: ReadonlyMap<string, SearchAttributeType>): string[] | undefined {
+  const unknown = Object.keys(fields ?? {}).filter((name) => !known.has(name));
+  return unknown.length > 0 ? unknown : undefined;
+}

@@ -3,7 +3,10 @@ import { CommandType, durationFromMs, enums, EventType, msFromDuration, timestam
 import type { Command, HistoryEvent, Plain, ProtocolMessage, temporal } from '../grpc/api.js';
 import { encodeByName, decodeByName } from '../grpc/proto.js';
 import { invalidArgument, notFound } from '../grpc/rpc-error.js';
+import type { SearchAttributeType } from '@hourglass/core';
+import { customAttributeTypes } from '../frontend/list-query.js';
 import { normaliseActivity } from './activities.js';
+import { unknownSearchAttributes } from './search-attributes.js';
 import type { HistoryEngine } from './engine.js';
 import { isRunning } from './engine.js';
 import type { MutableState } from './mutable-state.js';
@@ -157,6 +160,7 @@ export async function respondWorkflowTaskCompleted(engine: HistoryEngine, token:
   };
   const commands = request.commands ?? [];
   await resolveNamespaceIds(commands);
+  const knownSearchAttributes = customAttributeTypes(await engine.ctx.namespaces.byId(token.namespaceId));
   await engine.mutate(token, (txn) => {
     const ms = txn.ms;
     const wt = requireStartedTask(txn, token);
@@ -182,7 +186,7 @@ export async function respondWorkflowTaskCompleted(engine: HistoryEngine, token:
     }
 
     const messages = new Map((request.messages ?? []).map((m) => [m.id ?? '', m]));
-    const applier = new CommandApplier(engine, txn, completedId, identity, namespaceCache);
+    const applier = new CommandApplier(engine, txn, completedId, identity, namespaceCache, knownSearchAttributes);
     try {
       // A close command cannot complete while newer events wait for the workflow to see them.
       const closes = commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
@@ -237,6 +241,7 @@ class CommandApplier {
     private readonly completedId: number,
     private readonly identity: string,
     private readonly namespaceIds: ReadonlyMap<string, string>,
+    private readonly knownSearchAttributes: ReadonlyMap<string, SearchAttributeType>,
   ) {}
 
   apply(command: Command): void {
@@ -376,6 +381,8 @@ class CommandApplier {
       }
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const fields = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields ?? {};
+        const unknown = unknownSearchAttributes(fields, this.knownSearchAttributes);
+        if (unknown) throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, `search attribute ${unknown.join(', ')} is not defined`);
         txn.addEvent(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', {
           workflowTaskCompletedEventId: completedId,
           searchAttributes: { indexedFields: fields },

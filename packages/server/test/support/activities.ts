@@ -32,3 +32,7 @@ export async function heartbeatUntilCancelled(): Promise<string> {
 export async function completesAsync(): Promise<string> {
   throw new CompleteAsyncError();
 }
+
+export async function sleepy(ms: number): Promise<void> {
+  await Context.current().sleep(ms);
+}

@@ -9,6 +9,7 @@ import {
   defineSignal,
   defineUpdate,
   executeChild,
+  startChild,
   proxyActivities,
   setHandler,
   sleep,
@@ -135,4 +136,21 @@ const { completesAsync } = proxyActivities<typeof activities>({ startToCloseTime
 
 export async function asyncActivity(): Promise<string> {
   return completesAsync();
+}
+
+const { sleepy } = proxyActivities<typeof activities>({ startToCloseTimeout: '300 ms', retry: { maximumAttempts: 1 } });
+
+export async function activityStartToCloseTimeout(): Promise<string> {
+  try {
+    await sleepy(2000);
+    return 'no timeout';
+  } catch (err) {
+    const cause = (err as { cause?: { timeoutType?: number } }).cause;
+    return `timed out: ${String(cause?.timeoutType)}`;
+  }
+}
+
+export async function parentLeavesChildRunning(): Promise<string> {
+  const child = await startChild(waitsForever, { workflowId: `${workflowInfo().workflowId}-child` });
+  return child.workflowId;
 }

@@ -31,6 +31,7 @@ export class CqlSession {
     try {
       return await this.client.execute(query, params as unknown[], {
         prepare: true,
+        isIdempotent: isRead(query),
         ...(options.serialRead === true ? { consistency: this.levels.serialConsistency } : {}),
         ...(options.fetchSize === undefined ? {} : { fetchSize: options.fetchSize }),
       });
@@ -45,7 +46,7 @@ export class CqlSession {
     do {
       let rs: cassandra.types.ResultSet;
       try {
-        rs = await this.client.execute(query, params as unknown[], { prepare: true, fetchSize, ...(pageState === undefined ? {} : { pageState }) });
+        rs = await this.client.execute(query, params as unknown[], { prepare: true, isIdempotent: isRead(query), fetchSize, ...(pageState === undefined ? {} : { pageState }) });
       } catch (err) {
         throw mapDriverError(err, operation);
       }
@@ -84,6 +85,14 @@ export class CqlSession {
       throw mapDriverError(err, operation);
     }
   }
+}
+
+/**
+ * Reads may be retried on another host after a timeout; writes may not, because the first
+ * attempt may have been applied (the driver treats statements as non-idempotent by default).
+ */
+function isRead(query: string): boolean {
+  return /^\s*SELECT\b/i.test(query);
 }
 
 function conditionalResult(rs: cassandra.types.ResultSet): ConditionalResult {

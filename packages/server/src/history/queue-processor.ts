@@ -4,7 +4,13 @@ import type { Logger } from '../util/logger.js';
 import type { ShardContext } from './shard.js';
 
 const PAGE_SIZE = 100;
-const RETRY_DELAY_MS = 200;
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 5_000;
+/**
+ * A task that fails this many times in a row is logged and dropped, so one poisoned task
+ * cannot stall its whole queue (Temporal moves such tasks to a DLQ).
+ */
+const MAX_TASK_ATTEMPTS = 30;
 /** A safety net: even without a notification, due tasks are looked for this often. */
 const IDLE_SCAN_MS = 2_000;
 
@@ -22,6 +28,7 @@ export class QueueProcessor {
   private sleepTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private ackTaskId = 0;
+  private failing: { taskId: number; fireTime: number; attempts: number } | undefined;
 
   constructor(
     private readonly shard: ShardContext,
@@ -79,8 +86,9 @@ export class QueueProcessor {
       try {
         await this.drain();
       } catch (err) {
-        this.log.warn('history task failed; will retry', { category: this.category.name, shardId: this.shard.shardId, error: err });
-        await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+        const attempts = this.failing?.attempts ?? 1;
+        this.log.warn('history task failed; will retry', { category: this.category.name, shardId: this.shard.shardId, attempts, error: err });
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS)));
         this.pending = true;
       }
     }
@@ -101,13 +109,32 @@ export class QueueProcessor {
       });
       for (const task of page.items) {
         if (!this.running) return;
-        await this.handle(task, decodeJsonBlob<unknown>(task.data));
+        await this.runTask(task);
         await this.store.completeHistoryTask(this.shard.shardId, this.category, { fireTime: task.fireTime, taskId: task.taskId });
         if (!scheduled) this.ackTaskId = task.taskId + 1;
       }
       if (page.items.length < PAGE_SIZE) break;
     }
     if (scheduled) await this.scheduleNextTimer();
+  }
+
+  private async runTask(task: StoredHistoryTask): Promise<void> {
+    try {
+      await this.handle(task, decodeJsonBlob<unknown>(task.data));
+      this.failing = undefined;
+    } catch (err) {
+      const same = this.failing && this.failing.taskId === task.taskId && this.failing.fireTime === task.fireTime;
+      this.failing = { taskId: task.taskId, fireTime: task.fireTime, attempts: same ? this.failing!.attempts + 1 : 1 };
+      if (this.failing.attempts < MAX_TASK_ATTEMPTS) throw err;
+      this.log.error('dropping history task after repeated failures', {
+        category: this.category.name,
+        shardId: this.shard.shardId,
+        taskId: task.taskId,
+        workflowId: task.workflowId,
+        error: err,
+      });
+      this.failing = undefined;
+    }
   }
 
   /** Arms a wake-up for the earliest timer still in the store. */

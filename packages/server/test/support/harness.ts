@@ -39,13 +39,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { filename?: string; longPollTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { filename?: string; longPollTimeoutMs?: number; numHistoryShards?: number } = {}): Promise<TestServer> {
   const stores = await openSqlStores({ dialect: 'sqlite', filename: options.filename ?? ':memory:', setupSchema: true });
   const server = await HourglassServer.start({
     stores,
     port: 0,
     namespaces: ['default'],
     longPollTimeoutMs: options.longPollTimeoutMs ?? 5_000,
+    ...(options.numHistoryShards ? { numHistoryShards: options.numHistoryShards } : {}),
     persistenceName: 'sqlite',
   });
   const address = server.address;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { SqlitePragmas, StorageMode } from './databases.js';
 import type { BenchOptions } from './options.js';
@@ -14,6 +15,7 @@ export interface BenchReport {
   readonly finishedAt: string;
   readonly options: Omit<BenchOptions, 'output'> & { readonly warmupRounds: number };
   readonly machine: MachineInfo;
+  readonly source: SourceInfo;
   readonly modes: readonly ModeReport[];
   readonly perStatementCosts: PerStatementCosts;
 }
@@ -28,6 +30,29 @@ export interface MachineInfo {
   /** 1/5/15-minute load averages when the run started and ended. */
   readonly loadAverageAtStart: readonly number[];
   readonly loadAverageAtEnd: readonly number[];
+}
+
+/** Which code was measured: the commit, and any uncommitted change in the packages the benchmark runs. */
+export interface SourceInfo {
+  readonly commit: string;
+  readonly uncommitted: readonly string[];
+}
+
+/** The packages whose code runs in the benchmark; an uncommitted change there makes the figures unreproducible from the commit alone. */
+const MEASURED_PATHS = ['bench', 'packages/core', 'packages/sql', 'packages/schema-tool'];
+
+export function describeSource(): SourceInfo {
+  const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const commit = git(['rev-parse', '--short', 'HEAD']).trim();
+    const uncommitted = git(['status', '--porcelain', '--', ...MEASURED_PATHS])
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => line.slice(3));
+    return { commit, uncommitted };
+  } catch {
+    return { commit: 'unknown (not a git checkout)', uncommitted: [] };
+  }
 }
 
 export interface ModeReport {

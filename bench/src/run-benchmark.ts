@@ -4,7 +4,7 @@ import type { StorageMode } from './databases.js';
 import { measureRound, targetOrder } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { measurePerStatementCosts, measureTransactionCosts } from './overhead.js';
-import { describeMachine, roundLoad } from './report.js';
+import { describeMachine, describeSource, roundLoad } from './report.js';
 import type { BenchReport, ModeReport, WorkloadReport } from './report.js';
 import { profileOps } from './profile.js';
 import type { TimeSplit } from './profile.js';
@@ -42,6 +42,7 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
     finishedAt: new Date().toISOString(),
     options: { ops: options.ops, rounds: options.rounds, modes: options.modes, warmupRounds: WARMUP_ROUNDS },
     machine: describeMachine(sqliteVersion, loadAverageAtStart),
+    source: describeSource(),
     modes,
     perStatementCosts,
   };

@@ -92,6 +92,7 @@ export function renderReport(report: BenchReport): string {
   const out: string[] = [
     `Hourglass persistence benchmark — ${report.startedAt}`,
     `command: ${report.command}`,
+    `source: commit ${report.source.commit}${report.source.uncommitted.length > 0 ? `, with uncommitted changes in ${report.source.uncommitted.join(', ')}` : ''}`,
     `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}, SQLite ${m.sqlite}`,
     `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
     `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,

@@ -3,7 +3,7 @@ import type { PersistenceStores } from '@hourglass/core';
 import { describeTarget } from '../src/cell.js';
 import { collectCases } from '../src/collect-cases.js';
 import { openMemoryStores } from '../src/reference/index.js';
-import { CORE_SUITES, VISIBILITY_SUITES } from '../src/suites/index.js';
+import { CORE_SUITES, VISIBILITY_QUERY_SUITES, VISIBILITY_SUITES } from '../src/suites/index.js';
 import type { Target } from '../src/target.js';
 import { MUTANTS } from './support/mutants.js';
 
@@ -19,14 +19,15 @@ const reference: Target = {
 };
 
 // A correct reading of the contracts passes every case: the suite asks nothing impossible.
-describeTarget({ target: reference }, { core: CORE_SUITES, visibility: VISIBILITY_SUITES });
+describeTarget({ target: reference }, { core: CORE_SUITES, visibility: [...VISIBILITY_SUITES, ...VISIBILITY_QUERY_SUITES] });
 
 describe('suite self-test: broken stores are caught', () => {
-  const cases = collectCases(reference, [...CORE_SUITES, ...VISIBILITY_SUITES]);
+  const cases = collectCases(reference, [...CORE_SUITES, ...VISIBILITY_SUITES, ...VISIBILITY_QUERY_SUITES]);
 
   it('every case has a unique name and the suite is large enough', () => {
     expect(cases.core.size).toBeGreaterThanOrEqual(150);
     expect(cases.visibility.size).toBeGreaterThanOrEqual(20);
+    expect(collectCases(reference, VISIBILITY_QUERY_SUITES).visibility.size).toBeGreaterThanOrEqual(80);
   });
 
   for (const mutant of MUTANTS) {

@@ -2,13 +2,18 @@ import { NotFoundError, WorkflowExecutionStatus, requireNonEmpty } from '@hourgl
 import type {
   CountWorkflowExecutionsRequest,
   CountWorkflowExecutionsResponse,
+  CustomSearchAttributes,
   ListWorkflowExecutionsRequest,
   Page,
   VisibilityFilter,
+  VisibilityQuery,
   VisibilityRecord,
   VisibilityStore,
 } from '@hourglass/core';
 import { pageByKey } from './paging.js';
+import { groupsByStatus, queryPredicate } from './visibility-query.js';
+import type { Predicate } from './visibility-query.js';
+import { SearchAttributeRegistry } from './visibility-search-attributes.js';
 
 function matches(r: VisibilityRecord, f: VisibilityFilter | undefined): boolean {
   if (f === undefined) return true;
@@ -25,6 +30,7 @@ function matches(r: VisibilityRecord, f: VisibilityFilter | undefined): boolean 
 
 export class MemoryVisibilityStore implements VisibilityStore {
   private readonly records = new Map<string, VisibilityRecord>();
+  private readonly searchAttributes = new SearchAttributeRegistry();
 
   private put(record: VisibilityRecord): void {
     requireNonEmpty(record.namespaceId, 'namespaceId');
@@ -61,7 +67,14 @@ export class MemoryVisibilityStore implements VisibilityStore {
 
   private select(namespaceId: string, filter: VisibilityFilter | undefined): VisibilityRecord[] {
     requireNonEmpty(namespaceId, 'namespaceId');
-    return [...this.records.values()].filter((r) => r.namespaceId === namespaceId && matches(r, filter));
+    // Resolved once, so a query the reference refuses fails even when the namespace is empty.
+    const query = filter?.query === undefined ? undefined : this.queryMatcher(filter.query);
+    return [...this.records.values()].filter((r) => r.namespaceId === namespaceId && matches(r, filter) && (query === undefined || query(r)));
+  }
+
+  /** How a list-filter query is evaluated; the self-test's broken variants replace it. */
+  protected queryMatcher(query: VisibilityQuery): Predicate {
+    return queryPredicate(query);
   }
 
   async listWorkflowExecutions(request: ListWorkflowExecutionsRequest): Promise<Page<VisibilityRecord>> {
@@ -72,9 +85,21 @@ export class MemoryVisibilityStore implements VisibilityStore {
 
   async countWorkflowExecutions(request: CountWorkflowExecutionsRequest): Promise<CountWorkflowExecutionsResponse> {
     const selected = this.select(request.namespaceId, request.filter);
-    if (request.groupByStatus !== true) return { count: selected.length };
+    if (!groupsByStatus(request.groupByStatus, request.filter?.query)) return { count: selected.length };
     const counts = new Map<VisibilityRecord['status'], number>();
     for (const r of selected) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     return { count: selected.length, groups: [...counts].map(([status, count]) => ({ status, count })) };
+  }
+
+  async addSearchAttributes(namespaceId: string, attributes: CustomSearchAttributes): Promise<void> {
+    this.searchAttributes.add(namespaceId, attributes);
+  }
+
+  async removeSearchAttributes(namespaceId: string, names: readonly string[]): Promise<void> {
+    this.searchAttributes.remove(namespaceId, names);
+  }
+
+  async getSearchAttributes(namespaceId: string): Promise<CustomSearchAttributes> {
+    return this.searchAttributes.get(namespaceId);
   }
 }

@@ -5,8 +5,12 @@ import type {
   NamespaceRecord,
   Page,
   PersistenceStores,
+  QueryAttribute,
+  QueryFolder,
+  SearchAttributeValue,
   UpdateShardRequest,
   UpdateWorkflowExecutionRequest,
+  VisibilityQuery,
   VisibilityRecord,
 } from '@hourglass/core';
 import { openMemoryStores } from '../../src/reference/index.js';
@@ -15,6 +19,9 @@ import { MemoryNamespaceStore } from '../../src/reference/namespaces.js';
 import { MemoryShardStore } from '../../src/reference/shards.js';
 import { MemoryTaskQueueStore } from '../../src/reference/task-queues.js';
 import { MemoryVisibilityStore } from '../../src/reference/visibility.js';
+import { PREDICATE_FOLDER, held, queryPredicate } from '../../src/reference/visibility-query.js';
+import type { Predicate } from '../../src/reference/visibility-query.js';
+import { datetime, T0 } from '../../src/suites/visibility-query-fixtures.js';
 
 /**
  * A deliberately broken store and the cases that must catch its bug. Each mutant models a
@@ -56,7 +63,7 @@ class UnversionedExecutionStore extends MemoryExecutionStore {
     const stored = await this.getWorkflowExecution(request.shardId, request.mutation);
     await super.updateWorkflowExecution({
       ...request,
-      mutation: { ...request.mutation, expectedDbRecordVersion: stored.row.dbRecordVersion },
+      mutation: { ...request.mutation, expectedDbRecordVersion: stored.dbRecordVersion },
     });
   }
 }
@@ -73,7 +80,7 @@ class UnleasedTaskQueueStore extends MemoryTaskQueueStore {
 class StartTimeOnlyVisibilityStore extends MemoryVisibilityStore {
   override async listWorkflowExecutions(request: ListWorkflowExecutionsRequest): Promise<Page<VisibilityRecord>> {
     const all: VisibilityRecord[] = [];
-    let token: string | undefined;
+    let token: Uint8Array | undefined;
     do {
       const page = await super.listWorkflowExecutions({ ...request, pageSize: 1000, nextPageToken: token });
       all.push(...page.items);
@@ -81,6 +88,88 @@ class StartTimeOnlyVisibilityStore extends MemoryVisibilityStore {
     } while (token !== undefined);
     all.sort((a, b) => b.startTime - a.startTime || a.runId.localeCompare(b.runId));
     return { items: all.slice(0, request.pageSize), nextPageToken: undefined };
+  }
+}
+
+/** Evaluates list-filter queries with a replaced folder: one operator implemented the wrong way. */
+class MisreadQueryVisibilityStore extends MemoryVisibilityStore {
+  constructor(private readonly folder: QueryFolder<Predicate>) {
+    super();
+  }
+
+  protected override queryMatcher(query: VisibilityQuery): Predicate {
+    return queryPredicate(query, this.folder);
+  }
+}
+
+/** `A != x` and `A NOT IN (…)` written as NOT of the positive form, so runs without A match too. */
+const NEGATION_AS_COMPLEMENT: QueryFolder<Predicate> = {
+  ...PREDICATE_FOLDER,
+  comparison: (node) => {
+    if (node.operator !== '!=') return PREDICATE_FOLDER.comparison(node);
+    const equal = PREDICATE_FOLDER.comparison({ ...node, operator: '=' });
+    return (r) => !equal(r);
+  },
+  in: (node) => {
+    const contains = PREDICATE_FOLDER.in({ ...node, negated: false });
+    return node.negated ? (r) => !contains(r) : contains;
+  },
+};
+
+const floorMillis = (micros: number) => Math.floor(micros / 1000) * 1000;
+
+function millisecondRecord(r: VisibilityRecord): VisibilityRecord {
+  const searchAttributes: Record<string, SearchAttributeValue> = {};
+  for (const [name, value] of Object.entries(r.searchAttributes)) {
+    searchAttributes[name] = value.type === 'Datetime' ? { type: 'Datetime', value: floorMillis(value.value) } : value;
+  }
+  const closeTime = r.closeTime === undefined ? {} : { closeTime: floorMillis(r.closeTime) };
+  return { ...r, ...closeTime, startTime: floorMillis(r.startTime), executionTime: floorMillis(r.executionTime), searchAttributes };
+}
+
+/** Datetimes indexed and compared at millisecond precision (a date field without date_nanos, DATETIME(3)). */
+const MILLISECOND_DATETIMES: QueryFolder<Predicate> = {
+  ...PREDICATE_FOLDER,
+  comparison: (node) => {
+    if (!isDatetime(node.attribute)) return PREDICATE_FOLDER.comparison(node);
+    const inner = PREDICATE_FOLDER.comparison({ ...node, value: floorMillis(node.value as number) });
+    return (r) => inner(millisecondRecord(r));
+  },
+  in: (node) => {
+    if (!isDatetime(node.attribute)) return PREDICATE_FOLDER.in(node);
+    const inner = PREDICATE_FOLDER.in({ ...node, values: node.values.map((v) => floorMillis(v as number)) });
+    return (r) => inner(millisecondRecord(r));
+  },
+  between: (node) => {
+    if (!isDatetime(node.attribute)) return PREDICATE_FOLDER.between(node);
+    const inner = PREDICATE_FOLDER.between({ ...node, lower: floorMillis(node.lower as number), upper: floorMillis(node.upper as number) });
+    return (r) => inner(millisecondRecord(r));
+  },
+};
+
+function isDatetime(attribute: QueryAttribute): boolean {
+  return attribute.type === 'Datetime';
+}
+
+/** STARTS_WITH as `LIKE 'prefix%'` without escaping, so % and _ in the prefix act as wildcards. */
+const UNESCAPED_LIKE: QueryFolder<Predicate> = {
+  ...PREDICATE_FOLDER,
+  startsWith: ({ attribute, negated, prefix }) => {
+    const source = [...prefix].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+    const like = new RegExp(`^${source}`, 'su');
+    return (r) => {
+      const h = held(r, attribute);
+      return h.kind === 'scalar' && like.test(String(h.value)) !== negated;
+    };
+  },
+};
+
+/** Applies the query to the first page only: follow-up pages are read unfiltered. */
+class QueryOnFirstPageOnlyVisibilityStore extends MemoryVisibilityStore {
+  override async listWorkflowExecutions(request: ListWorkflowExecutionsRequest): Promise<Page<VisibilityRecord>> {
+    if (request.nextPageToken === undefined) return super.listWorkflowExecutions(request);
+    const { query: _dropped, ...unfiltered } = request.filter ?? {};
+    return super.listWorkflowExecutions({ ...request, filter: unfiltered });
   }
 }
 
@@ -114,5 +203,25 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'visibility list ordered by start time only',
     caughtBy: ['visibility: list orders open runs first, then start time newest first, then run id; paging keeps that order'],
     open: () => ({ ...openMemoryStores(), visibility: new StartTimeOnlyVisibilityStore() }),
+  },
+  {
+    name: 'visibility query with != and NOT IN as the complement of = and IN',
+    caughtBy: ["visibility query: Keyword: CustomKeywordField != 'apple' lists b, c, d", "visibility query: != needs the attribute while NOT = does not"],
+    open: () => ({ ...openMemoryStores(), visibility: new MisreadQueryVisibilityStore(NEGATION_AS_COMPLEMENT) }),
+  },
+  {
+    name: 'visibility query comparing datetimes at millisecond precision',
+    caughtBy: [`visibility query: Datetime: CustomDatetimeField = ${datetime(T0 + 1)} lists b`, 'visibility query: Datetime comparisons keep microseconds at both ends of a range'],
+    open: () => ({ ...openMemoryStores(), visibility: new MisreadQueryVisibilityStore(MILLISECOND_DATETIMES) }),
+  },
+  {
+    name: 'visibility query STARTS_WITH as an unescaped LIKE',
+    caughtBy: ['visibility query injection: % and _ in STARTS_WITH are literal, not wildcards'],
+    open: () => ({ ...openMemoryStores(), visibility: new MisreadQueryVisibilityStore(UNESCAPED_LIKE) }),
+  },
+  {
+    name: 'visibility list applying the query to the first page only',
+    caughtBy: ['visibility query: paging a query over several pages keeps the list order with no run lost or repeated'],
+    open: () => ({ ...openMemoryStores(), visibility: new QueryOnFirstPageOnlyVisibilityStore() }),
   },
 ];

@@ -78,6 +78,9 @@ export interface CountWorkflowExecutionsResponse {
   readonly groups?: readonly { readonly status: WorkflowExecutionStatus; readonly count: number }[];
 }
 
+/** A namespace's custom search attributes by name. System attributes (SYSTEM_SEARCH_ATTRIBUTES) never appear here. */
+export type CustomSearchAttributes = Readonly<Record<string, SearchAttributeType>>;
+
 export interface VisibilityStore {
   /** Idempotent: recording the same start twice leaves one record. */
   recordWorkflowExecutionStarted(record: VisibilityRecord): Promise<void>;
@@ -90,4 +93,29 @@ export interface VisibilityStore {
   /** Open runs first, then by start time (newest first), then by run id. */
   listWorkflowExecutions(request: ListWorkflowExecutionsRequest): Promise<Page<VisibilityRecord>>;
   countWorkflowExecutions(request: CountWorkflowExecutionsRequest): Promise<CountWorkflowExecutionsResponse>;
+
+  /*
+   * Custom search attributes per namespace: the catalogue a frontend passes to
+   * parseVisibilityQuery as `customAttributes`. Optional while the stores grow them; a caller
+   * that needs them must fail loudly when they are absent, not carry on without a catalogue.
+   *
+   * A valid name starts with an ASCII letter, continues with ASCII letters, digits or `_`, and
+   * is at most 255 characters long; names are case-sensitive.
+   */
+
+  /**
+   * Registers attributes for the namespace. Idempotent per name: adding a name again with the
+   * same type changes nothing. All or nothing: on any error none of the names is added.
+   * AlreadyExistsError when a name is registered with a different type;
+   * InvalidPersistenceRequestError for an invalid name, an unknown type, or a name of a system
+   * search attribute (WorkflowId, ExecutionStatus, BuildIds, ...).
+   */
+  addSearchAttributes?(namespaceId: string, attributes: CustomSearchAttributes): Promise<void>;
+  /**
+   * Unregisters attributes; runs keep whatever values they hold. All or nothing:
+   * NotFoundError when one of the names is not registered for the namespace.
+   */
+  removeSearchAttributes?(namespaceId: string, names: readonly string[]): Promise<void>;
+  /** The namespace's custom attributes; an empty record for a namespace that has none. */
+  getSearchAttributes?(namespaceId: string): Promise<CustomSearchAttributes>;
 }

@@ -97,8 +97,9 @@ json_string() {
 }
 
 # Writes the run file the conformance suite reads; written only after the server answers.
+# tlsCaFile names the CA that signed the server's test certificate, or null when TLS is off.
 write_sql_run_file() {
-  local file="$1" target="$2" port="$3" version="$4" version_string="$5" pid="$6" family="$7"
+  local file="$1" target="$2" port="$3" version="$4" version_string="$5" pid="$6" family="$7" tls_ca_file="$8"
   mkdir -p "$(dirname "$file")"
   local tmp="$file.tmp.$$"
   cat >"$tmp" <<JSON
@@ -112,6 +113,7 @@ write_sql_run_file() {
   "database": $(json_string "$hourglass_db_name"),
   "serverVersion": $(json_string "$version"),
   "versionString": $(json_string "$version_string"),
+  "tlsCaFile": $(if [[ -n "$tls_ca_file" ]]; then json_string "$tls_ca_file"; else echo null; fi),
   "pid": $pid,
   "startedBy": "hourglass"
 }

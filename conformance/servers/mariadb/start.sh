@@ -14,6 +14,10 @@ started_at=$(date +%s)
 "$here/install.sh" "$target"
 
 make_user_dir "$service_user" "$runtime_home"
+# shellcheck source=../lib/tls.sh
+source "$here/../lib/tls.sh"
+tls_dir="$runtime_home/tls"
+ensure_test_certs "$tls_dir" "$service_user"
 
 # mariadb-install-db gives root and the account that runs the server unix-socket logins (peer
 # credentials, no password); we are one of the two, so we log in as whoever we are.
@@ -53,6 +57,10 @@ if ! pid_alive "$pid_file" "--datadir=$data_dir"; then
     --innodb-log-file-size=64M
     --innodb-flush-log-at-trx-commit=2
     --skip-log-bin
+    # TLS is offered, not required.
+    "--ssl-ca=$tls_dir/ca.crt"
+    "--ssl-cert=$tls_dir/server.crt"
+    "--ssl-key=$tls_dir/server.key"
   )
   [[ $EUID -eq 0 ]] && server_args+=("--user=$service_user")
   echo "$target: starting MariaDB on 127.0.0.1:$port (data $data_dir, log $log_file)" >&2
@@ -94,6 +102,9 @@ login_check() {
 server_version="$(login_check 'SELECT VERSION()')" || die "$target: password login as $hourglass_db_user failed"
 version_comment="$(login_check 'SELECT @@version_comment')"
 pid="$(head -n1 "$pid_file")"
+# A server started before TLS was configured keeps running without it until restarted.
+tls_ca=""
+[[ "$(login_check 'SELECT @@have_ssl')" == YES ]] && tls_ca="$tls_dir/ca.crt"
 
-write_sql_run_file "$run_file" "$target" "$port" "$server_version" "MariaDB $server_version ($version_comment)" "$pid" mariadb
+write_sql_run_file "$run_file" "$target" "$port" "$server_version" "MariaDB $server_version ($version_comment)" "$pid" mariadb "$tls_ca"
 echo "$target ready: MariaDB $server_version on 127.0.0.1:$port, pid $pid, in $(($(date +%s) - started_at))s ($run_file)"

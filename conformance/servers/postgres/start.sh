@@ -24,6 +24,10 @@ superuser_psql() {
 
 make_user_dir "$service_user" "$runtime_home"
 make_user_dir "$service_user" "$socket_dir"
+# shellcheck source=../lib/tls.sh
+source "$here/../lib/tls.sh"
+tls_dir="$runtime_home/tls"
+ensure_test_certs "$tls_dir" "$service_user"
 
 if ! pid_alive "$pid_file" "$bin_dir/postgres"; then
   if [[ ! -f "$data_dir/PG_VERSION" ]]; then
@@ -39,6 +43,8 @@ if ! pid_alive "$pid_file" "$bin_dir/postgres"; then
   # PostgreSQL on the machine (Debian's default cluster included, which we never start).
   server_options="-p $port -c listen_addresses=127.0.0.1 -k $socket_dir -c max_connections=300"
   server_options+=" -c timezone=UTC -c synchronous_commit=off -c log_min_messages=warning"
+  # TLS is offered, not required: clients may connect either way (pg_hba "host" lines match both).
+  server_options+=" -c ssl=on -c ssl_cert_file=$tls_dir/server.crt -c ssl_key_file=$tls_dir/server.key"
   touch "$log_file"
   chown "$service_user:" "$log_file" 2>/dev/null || true
   echo "$target: starting PostgreSQL on 127.0.0.1:$port (data $data_dir, log $log_file)" >&2
@@ -63,6 +69,9 @@ login_check() {
 server_version="$(login_check 'SHOW server_version')" || die "$target: password login as $hourglass_db_user failed"
 version_string="$(login_check 'SELECT version()')"
 pid="$(head -n1 "$pid_file")"
+# A server started before TLS was configured keeps running without it until restarted.
+tls_ca=""
+[[ "$(login_check 'SHOW ssl')" == on ]] && tls_ca="$tls_dir/ca.crt"
 
-write_sql_run_file "$run_file" "$target" "$port" "$server_version" "$version_string" "$pid" postgres
+write_sql_run_file "$run_file" "$target" "$port" "$server_version" "$version_string" "$pid" postgres "$tls_ca"
 echo "$target ready: PostgreSQL $server_version on 127.0.0.1:$port, pid $pid, in $(($(date +%s) - started_at))s ($run_file)"

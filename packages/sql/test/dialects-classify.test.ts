@@ -13,7 +13,8 @@ import {
 import type { DialectBehaviour } from '../src/dialects/dialect.js';
 import { classifyPostgresError, postgresBehaviour } from '../src/dialects/postgres.js';
 import { classifyMysqlError, mysqlBehaviour } from '../src/dialects/mysql.js';
-import { resolveServerOptions } from '../src/dialects/server-options.js';
+import { InvalidPersistenceRequestError, TimeoutError, UnavailableError } from '@hourglass/core';
+import { openFailure, resolveServerOptions } from '../src/dialects/server-options.js';
 import type { Database } from '../src/tables.js';
 
 /** What pg raises for a server error: a DatabaseError carrying the SQLSTATE in `code`. */
@@ -207,5 +208,32 @@ describe('server connection options', () => {
   it('accepts TLS settings as PEM text or buffers', () => {
     const tls = { ca: 'CA', cert: Buffer.from('C'), key: 'K', serverName: 'db.example', rejectUnauthorized: false };
     expect(resolveServerOptions({ ...base, tls }).tls).toEqual(tls);
+  });
+});
+
+describe('failures while opening a connection', () => {
+  const where = 'db at 127.0.0.1:1/x';
+
+  it('makes an unreachable server a retryable UnavailableError and a slow one a TimeoutError', () => {
+    const refused = socketError('ECONNREFUSED');
+    const unavailable = openFailure(refused, classifyPostgresError(refused), false, where);
+    expect(unavailable).toBeInstanceOf(UnavailableError);
+    expect((unavailable as UnavailableError).retryable).toBe(true);
+    expect((unavailable as Error).cause).toBe(refused);
+    expect(openFailure(pgError('57014'), 'timeout', false, where)).toBeInstanceOf(TimeoutError);
+  });
+
+  it('makes refused settings and unverifiable certificates an InvalidPersistenceRequestError', () => {
+    expect(openFailure(pgError('28P01'), undefined, true, where)).toBeInstanceOf(InvalidPersistenceRequestError);
+    const selfSigned = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    expect(openFailure(selfSigned, undefined, false, where)).toBeInstanceOf(InvalidPersistenceRequestError);
+    const mysql2Tls = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'HANDSHAKE_SSL_ERROR', fatal: true });
+    expect(openFailure(mysql2Tls, classifyMysqlError(mysql2Tls), false, where)).toBeInstanceOf(InvalidPersistenceRequestError);
+    expect(openFailure(new Error('The server does not support SSL connections'), undefined, false, where)).toBeInstanceOf(InvalidPersistenceRequestError);
+  });
+
+  it('passes other failures through unchanged', () => {
+    const bug = pgError('42601');
+    expect(openFailure(bug, undefined, false, where)).toBe(bug);
   });
 });

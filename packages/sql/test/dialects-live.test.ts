@@ -21,6 +21,7 @@ interface RunFile {
   port: number;
   user: string;
   password: string;
+  tlsCaFile: string | null;
 }
 
 function runFile(target: string): RunFile | undefined {
@@ -140,6 +141,28 @@ for (const { target, open, dialect } of TARGETS) {
       await sql`insert into t (id, n, b) values ('blob', 0, ${data})`.execute(conn.db);
       const rows = await sql<{ b: Buffer }>`select b from t where id = 'blob'`.execute(conn.db);
       expect(Buffer.compare(rows.rows[0]!.b, data)).toBe(0);
+    });
+
+    it.skipIf(!run?.tlsCaFile)('connects over TLS, verifying the server certificate against the test CA', async () => {
+      const ca = readFileSync(run!.tlsCaFile!);
+      const secure = await open({ ...options(), database, tls: { ca, ...(dialect === 'postgres' ? { serverName: 'localhost' } : {}) } });
+      try {
+        const probe = dialect === 'postgres' ? sql<{ enc: unknown }>`select ssl as enc from pg_stat_ssl where pid = pg_backend_pid()` : sql<{ enc: unknown }>`select variable_value as enc from information_schema.session_status where variable_name = 'Ssl_cipher'`;
+        const row = (await probe.execute(secure.db)).rows[0];
+        expect(dialect === 'postgres' ? row?.enc : String(row?.enc ?? '').length > 0).toBe(true);
+      } finally {
+        await secure.close();
+      }
+    });
+
+    it.skipIf(!run?.tlsCaFile)('refuses a server certificate it cannot verify, as an invalid request', async () => {
+      expect(await failure(open({ ...options(), database, tls: {} }))).toBeInstanceOf(InvalidPersistenceRequestError);
+      if (dialect === 'postgres') {
+        const ca = readFileSync(run!.tlsCaFile!);
+        expect(await failure(open({ ...options(), database, tls: { ca, serverName: 'not-this-server.example' } }))).toBeInstanceOf(InvalidPersistenceRequestError);
+      }
+      const lax = await open({ ...options(), database, tls: { rejectUnauthorized: false } });
+      await lax.close();
     });
 
     it('fails to open with a wrong password or an unknown database as an invalid request', async () => {

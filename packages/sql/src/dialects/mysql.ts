@@ -92,7 +92,6 @@ const UNAVAILABLE_CLIENT_CODES = new Set([
   'PROTOCOL_ENQUEUE_AFTER_QUIT',
   'POOL_CLOSED',
   'POOL_ENQUEUELIMIT',
-  'HANDSHAKE_NO_SSL_SUPPORT',
 ]);
 
 /** Refusals of the connection settings themselves, seen only while connecting. */

@@ -127,8 +127,31 @@ export function socketErrorCode(err: unknown): string | undefined {
  * rejects the options themselves, which trying again cannot fix.
  */
 export function openFailure(err: unknown, kind: DriverErrorKind | undefined, settingsRejected: boolean, where: string): unknown {
-  if (settingsRejected) return new InvalidPersistenceRequestError(`${where} refused the connection settings: ${errorMessage(err)}`, { cause: err });
+  if (settingsRejected || isTlsRejection(err)) return new InvalidPersistenceRequestError(`${where} refused the connection settings: ${errorMessage(err)}`, { cause: err });
   if (kind === 'unavailable') return new UnavailableError(`cannot reach ${where}: ${errorMessage(err)}`, { cause: err });
   if (kind === 'timeout') return new TimeoutError(`${where} did not answer in time: ${errorMessage(err)}`, { cause: err });
   return err;
+}
+
+/** Node's codes for a server certificate that does not verify, and the drivers' "no TLS here". */
+const TLS_REJECTION_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  // mysql2 reports a failed certificate check under its own code, with Node's message.
+  'HANDSHAKE_SSL_ERROR',
+  'HANDSHAKE_NO_SSL_SUPPORT',
+]);
+
+/** The TLS settings cannot work with this server: retrying with the same settings fails again. */
+export function isTlsRejection(err: unknown): boolean {
+  const code = socketErrorCode(err);
+  if (code !== undefined && TLS_REJECTION_CODES.has(code)) return true;
+  return err instanceof Error && /server does not support SSL/i.test(err.message);
 }

@@ -32,7 +32,7 @@ mkdir -p "$target_home/data" "$target_home/conf"
 
 jamm_jar="$(ls "$target_home"/lib/jamm-*.jar | head -n1)"
 jvm_flags=(
-  -Xms256m -Xmx768m -Xmn128m -Xss512k
+  -Xms256m -Xmx768m -Xss512k
   -XX:+UseG1GC -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/dev/null
   "-javaagent:$jamm_jar"
   -Djdk.attach.allowAttachSelf=true

@@ -7,6 +7,7 @@ import { invalidArgument } from './grpc/rpc-error.js';
 import { buildService } from './grpc/service-definition.js';
 import type { CallContext, ServiceHooks } from './grpc/service-definition.js';
 import { healthService } from './grpc/health.js';
+import { largestPayloadBytes } from './grpc/payload-limit.js';
 import { NamespaceRegistry } from './frontend/namespace-registry.js';
 import { namespaceHandlers, operatorHandlers } from './frontend/namespace-service.js';
 import { QueryRegistry } from './frontend/queries.js';
@@ -119,9 +120,12 @@ export class HourglassServer {
     const grpc = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
     const started: { server?: HourglassServer } = {};
     const hooks: ServiceHooks = {
-      admit(ctx: CallContext) {
-        if (ctx.requestBytes > config.maxPayloadBytes) {
-          throw invalidArgument(`request size ${ctx.requestBytes} bytes exceeds the payload limit of ${config.maxPayloadBytes} bytes`);
+      admit(ctx: CallContext, request: object) {
+        // Only requests big enough to hold an oversized payload are walked.
+        if (ctx.requestBytes <= config.maxPayloadBytes) return;
+        const largest = largestPayloadBytes(request);
+        if (largest > config.maxPayloadBytes) {
+          throw invalidArgument(`payload size ${largest} bytes exceeds the limit of ${config.maxPayloadBytes} bytes`);
         }
       },
       onError(method, err) {

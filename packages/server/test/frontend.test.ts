@@ -87,7 +87,17 @@ describe('request checks', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  test('a request above the payload limit is rejected with INVALID_ARGUMENT', async () => {
+  test('a payload above the limit is rejected with INVALID_ARGUMENT; the limit is per payload', async () => {
+    const small = { metadata: { encoding: new TextEncoder().encode('binary/plain') }, data: new Uint8Array(40 * 1024) };
+    const accepted = await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId: `two-payloads-${randomUUID()}`,
+      workflowType: { name: 't' },
+      taskQueue: { name: 'q' },
+      input: { payloads: [small, small] },
+      requestId: randomUUID(),
+    });
+    expect(accepted.runId).toBeTruthy();
     const big = { metadata: { encoding: new TextEncoder().encode('binary/plain') }, data: new Uint8Array(100 * 1024) };
     const code = await grpcCode(
       service().startWorkflowExecution({

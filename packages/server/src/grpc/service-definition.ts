@@ -26,8 +26,8 @@ export interface ServiceHandlers {
 
 export interface ServiceHooks {
   onError?(method: string, err: RpcError): void;
-  /** Runs before every handler; throwing rejects the call (e.g. an oversized request). */
-  admit?(ctx: CallContext): void;
+  /** Runs on every decoded request before its handler; throwing rejects the call (e.g. an oversized payload). */
+  admit?(ctx: CallContext, request: object): void;
   /** Tracks in-flight calls so shutdown can drain them. */
   track?<T>(work: Promise<T>): Promise<T>;
 }
@@ -129,8 +129,8 @@ export function buildService(
         void track(
           (async () => {
             try {
-              hooks.admit?.(ctx);
               const request = decodeRequest(requestType, call.request);
+              hooks.admit?.(ctx, request);
               await handler(request as never, ctx, (message) => call.write(Buffer.from(encodeMessage(responseType, message))));
               call.end();
             } catch (err) {
@@ -153,8 +153,8 @@ export function buildService(
       void track(
         (async () => {
           try {
-            hooks.admit?.(ctx);
             const request = decodeRequest(requestType, call.request);
+            hooks.admit?.(ctx, request);
             const response = await handler(request as never, ctx);
             callback(null, Buffer.from(encodeMessage(responseType, response)));
           } catch (err) {

@@ -29,6 +29,8 @@ export const mysqlBehaviour: DialectBehaviour = {
   },
   upsertClause: onDuplicateKeyUpdate,
   insertIgnoreClause: onDuplicateKeyKeep,
+  // Both refuse `IN (SELECT … LIMIT n)` ("doesn't yet support 'LIMIT & IN/ALL/ANY/SOME subquery'").
+  limitInSubquery: false,
 };
 
 /** `ON DUPLICATE KEY UPDATE c = VALUES(c)`; with nothing to update, the row is kept as it is. */

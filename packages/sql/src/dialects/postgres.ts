@@ -23,6 +23,7 @@ export const postgresBehaviour: DialectBehaviour = {
   },
   upsertClause: onConflictUpdate,
   insertIgnoreClause: onConflictDoNothing,
+  limitInSubquery: true,
 };
 
 /** SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html) by outcome. */

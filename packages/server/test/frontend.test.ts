@@ -173,3 +173,21 @@ describe('workflow administration', () => {
     expect(await grpcCode(service().describeWorkflowExecution({ namespace: 'default', execution: { workflowId } }))).toBe(status.NOT_FOUND);
   });
 });
+
+describe('retention', () => {
+  test('a closed run is deleted when its namespace retention has passed', { timeout: 15_000 }, async () => {
+    const namespace = `short-${randomUUID()}`;
+    await service().registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 1 } });
+    const workflowId = `retained-${randomUUID()}`;
+    await service().startWorkflowExecution({ namespace, workflowId, workflowType: { name: 't' }, taskQueue: { name: 'q' }, requestId: randomUUID() });
+    await service().terminateWorkflowExecution({ namespace, workflowExecution: { workflowId } });
+    expect((await service().describeWorkflowExecution({ namespace, execution: { workflowId } })).workflowExecutionInfo?.status).toBe(5);
+    let code: number | undefined;
+    for (let i = 0; i < 40 && code !== status.NOT_FOUND; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      code = await grpcCode(service().describeWorkflowExecution({ namespace, execution: { workflowId } }));
+    }
+    expect(code).toBe(status.NOT_FOUND);
+    expect((await service().listWorkflowExecutions({ namespace, query: '' })).executions).toHaveLength(0);
+  });
+});

@@ -20,7 +20,8 @@ export type TimerTaskData =
   | { kind: 'activity-retry'; runId: string; scheduledEventId: number; attempt: number }
   | { kind: 'workflow-backoff'; runId: string }
   | { kind: 'workflow-run-timeout'; runId: string }
-  | { kind: 'workflow-execution-timeout'; runId: string };
+  /** A closed run reached the end of its namespace's retention. */
+  | { kind: 'delete-history'; runId: string };
 
 export type VisibilityTaskData = { kind: 'upsert'; runId: string } | { kind: 'close'; runId: string };
 

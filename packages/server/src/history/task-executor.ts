@@ -99,6 +99,11 @@ export class TaskExecutor {
 
   async timer(namespaceId: string, workflowId: string, data: TimerTaskData): Promise<void> {
     const ref = { namespaceId, workflowId, runId: data.runId };
+    if (data.kind === 'delete-history') {
+      const ms = await this.load(namespaceId, workflowId, data.runId);
+      if (ms && !isRunning(ms)) await this.engine.deleteRun(ms);
+      return;
+    }
     await this.mutateIfExists(ref, (txn) => {
       const ms = txn.ms;
       if (!isRunning(ms)) return;
@@ -149,7 +154,6 @@ export class TaskExecutor {
           txn.scheduleWorkflowTask();
           return;
         case 'workflow-run-timeout':
-        case 'workflow-execution-timeout':
           this.engine.failOrRetry(txn, 'timed-out', { message: 'workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } });
           return;
       }
@@ -236,6 +240,18 @@ export class TaskExecutor {
         if (!isMissing(err)) throw err;
       }
     }
+    await this.scheduleRetention(ms);
+  }
+
+  /** Closed runs are deleted once the namespace's retention period has passed. */
+  private async scheduleRetention(ms: MutableState): Promise<void> {
+    const namespace = await this.engine.ctx.namespaces.byId(ms.namespaceId).catch(() => undefined);
+    if (!namespace || namespace.retentionMs <= 0) return;
+    const deleteAt = (ms.closeTimeMs ?? Date.now()) + namespace.retentionMs;
+    await this.mutateIfExists(ms, (txn) => {
+      if (isRunning(txn.ms)) return;
+      txn.timer(deleteAt, { kind: 'delete-history', runId: txn.ms.runId });
+    });
   }
 
   private async startChild(namespaceId: string, workflowId: string, runId: string, initiatedEventId: number): Promise<void> {

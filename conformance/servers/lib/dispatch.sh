@@ -6,12 +6,12 @@ servers_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 all_targets=(
   postgres-15 postgres-10.18 postgres-13.4 mariadb-10.11
   cassandra-4.0 cassandra-3.11
-  elasticsearch-7.10.2 elasticsearch-6.8.9 opensearch-2
+  elasticsearch-7.10.2 elasticsearch-6.8.9 opensearch-2 elasticsearch-8
 )
 
 dispatch_usage() {
   local action="$1"
-  echo "usage: bash conformance/servers/$action.sh <target>|all" >&2
+  echo "usage: bash conformance/servers/$action.sh <target>|all$([[ "$action" == start ]] || echo '   (no argument: all)')" >&2
   echo "targets: ${all_targets[*]}" >&2
 }
 
@@ -21,7 +21,7 @@ family_of() {
     postgres-15 | postgres-10.18 | postgres-13.4) echo postgres ;;
     mariadb-10.11) echo mariadb ;;
     cassandra-4.0 | cassandra-3.11) echo cassandra ;;
-    elasticsearch-7.10.2 | elasticsearch-6.8.9 | opensearch-2) echo search ;;
+    elasticsearch-7.10.2 | elasticsearch-6.8.9 | opensearch-2 | elasticsearch-8) echo search ;;
   esac
 }
 
@@ -71,6 +71,10 @@ dispatch_one() {
 dispatch() {
   local action="$1"
   shift
+  # Stopping or listing everything is harmless, so those default to all; starting needs a choice.
+  if [[ $# -eq 0 && "$action" != start ]]; then
+    set -- all
+  fi
   if [[ $# -ne 1 ]]; then
     dispatch_usage "$action"
     return 2

@@ -191,3 +191,27 @@ describe('retention', () => {
     expect((await service().listWorkflowExecutions({ namespace, query: '' })).executions).toHaveLength(0);
   });
 });
+
+describe('visibility queries', () => {
+  test('count grouped by ExecutionStatus, and invalid queries are INVALID_ARGUMENT', { timeout: 15_000 }, async () => {
+    const namespace = `count-${randomUUID()}`;
+    await service().registerNamespace({ namespace });
+    for (const workflowId of ['a', 'b', 'c']) {
+      await service().startWorkflowExecution({ namespace, workflowId, workflowType: { name: 't' }, taskQueue: { name: 'q' }, requestId: randomUUID() });
+    }
+    await service().terminateWorkflowExecution({ namespace, workflowExecution: { workflowId: 'c' } });
+    const decode = (data?: Uint8Array | null): unknown => JSON.parse(new TextDecoder().decode(data ?? new Uint8Array()));
+    let groups: Record<string, number> = {};
+    for (let i = 0; i < 40; i++) {
+      const counted = await service().countWorkflowExecutions({ namespace, query: 'GROUP BY ExecutionStatus' });
+      groups = Object.fromEntries((counted.groups ?? []).map((g) => [String(decode(g.groupValues?.[0]?.data)), Number(g.count)]));
+      if (groups['Terminated'] === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(groups).toEqual({ Running: 2, Terminated: 1 });
+    const running = await service().listWorkflowExecutions({ namespace, query: `ExecutionStatus = 'Running' AND WorkflowType = 't'` });
+    expect(running.executions.map((e) => e.execution?.workflowId).sort()).toEqual(['a', 'b']);
+    expect(await grpcCode(service().listWorkflowExecutions({ namespace, query: 'WorkflowId = ' }))).toBe(status.INVALID_ARGUMENT);
+    expect(await grpcCode(service().listWorkflowExecutions({ namespace, query: 'NoSuchAttribute = 1' }))).toBe(status.INVALID_ARGUMENT);
+  });
+});

@@ -18,5 +18,13 @@ export function customAttributeTypes(ns: Namespace): Map<string, SearchAttribute
  */
 export function visibilityFilterFor(query: string, ns: Namespace): VisibilityFilter {
   if (query.trim() === '') return {};
-  return { query: parseVisibilityQuery(query, { customAttributes: customAttributeTypes(ns), allowOrderBy: true }) };
+  // The SQL visibility store sorts in its own fixed order, so ORDER BY is refused, as Temporal's SQL visibility does.
+  return { query: parseVisibilityQuery(query, { customAttributes: customAttributeTypes(ns), allowOrderBy: false }) };
+}
+
+/** For CountWorkflowExecutions: the filter, and whether the count is grouped by ExecutionStatus. */
+export function countFilterFor(query: string, ns: Namespace): { filter: VisibilityFilter; groupByStatus: boolean } {
+  if (query.trim() === '') return { filter: {}, groupByStatus: false };
+  const parsed = parseVisibilityQuery(query, { customAttributes: customAttributeTypes(ns), allowOrderBy: false, allowGroupBy: true });
+  return { filter: { query: parsed }, groupByStatus: parsed.groupBy.some((a) => a.name === 'ExecutionStatus') };
 }

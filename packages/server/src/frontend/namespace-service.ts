@@ -58,7 +58,7 @@ export function namespaceHandlers(namespaces: NamespaceRegistry, cluster: Cluste
           upsertMemo: true,
           eagerWorkflowStart: false,
           sdkMetadata: true,
-          countGroupByExecutionStatus: false,
+          countGroupByExecutionStatus: true,
           nexus: false,
         },
       };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type proto from '@temporalio/proto';
-import { WorkflowExecutionStatus } from '@hourglass/core';
+import { WorkflowExecutionStatus, workflowExecutionStatusNames } from '@hourglass/core';
 import type { VisibilityRecord } from '@hourglass/core';
 import { durationFromMs, enums, msFromDuration, timestampFromMs } from '../grpc/api.js';
 import type { HistoryEvent, Plain, temporal } from '../grpc/api.js';
@@ -18,7 +18,7 @@ import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflo
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
 import { decodeMemo, encodeSearchAttributePayloads } from './visibility-mapping.js';
-import { customAttributeTypes, visibilityFilterFor } from './list-query.js';
+import { countFilterFor, customAttributeTypes, visibilityFilterFor } from './list-query.js';
 import { unknownSearchAttributes } from '../history/search-attributes.js';
 
 type WS = typeof proto.temporal.api.workflowservice.v1;
@@ -424,8 +424,17 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     async CountWorkflowExecutions(r: Request<'CountWorkflowExecutionsRequest'>) {
       const ns = await namespaces.byName(r.namespace);
       const store = requireVisibility();
-      const result = await store.countWorkflowExecutions({ namespaceId: ns.id, filter: visibilityFilterFor(r.query ?? '', ns) });
-      return { count: result.count };
+      const { filter, groupByStatus } = countFilterFor(r.query ?? '', ns);
+      const result = await store.countWorkflowExecutions({ namespaceId: ns.id, filter, groupByStatus });
+      if (!groupByStatus) return { count: result.count };
+      const encoder = new TextEncoder();
+      return {
+        count: result.count,
+        groups: (result.groups ?? []).map((g) => ({
+          groupValues: [{ metadata: { encoding: encoder.encode('json/plain') }, data: encoder.encode(JSON.stringify(workflowExecutionStatusNames[g.status])) }],
+          count: g.count,
+        })),
+      };
     },
 
     async ShutdownWorker(r: Request<'ShutdownWorkerRequest'>) {

@@ -56,7 +56,8 @@ export interface ConsistencyLevels {
 export function consistencyLevels(options: CassandraStoreOptions): ConsistencyLevels {
   const consistency = options.consistency ?? 'LOCAL_QUORUM';
   const serial = options.serialConsistency ?? 'LOCAL_SERIAL';
-  if (!(consistency in CONSISTENCIES) || consistency === ('SERIAL' as string) || consistency === ('LOCAL_SERIAL' as string)) {
+  const serialOnly: readonly string[] = ['SERIAL', 'LOCAL_SERIAL'];
+  if (!(consistency in CONSISTENCIES) || serialOnly.includes(consistency)) {
     throw new InvalidPersistenceRequestError(`consistency must be one of ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, LOCAL_ONE; got ${String(consistency)}`);
   }
   if (serial !== 'SERIAL' && serial !== 'LOCAL_SERIAL') {

@@ -1,6 +1,17 @@
 import type cassandra from 'cassandra-driver';
-import type { CurrentExecution, DataBlob, ExecutionRow, HistoryTask, WorkflowExecutionStatus, WorkflowKey, WorkflowMutableState, WorkflowMutation, WorkflowSnapshot, WorkflowState } from '@hourglass/core';
-import type { CurrentRunSnapshot } from '@hourglass/core';
+import type {
+  CurrentExecution,
+  CurrentRunSnapshot,
+  DataBlob,
+  ExecutionRow,
+  HistoryTask,
+  WorkflowExecutionStatus,
+  WorkflowKey,
+  WorkflowMutableState,
+  WorkflowMutation,
+  WorkflowSnapshot,
+  WorkflowState,
+} from '@hourglass/core';
 import type { CqlStatement, Row } from '../session.js';
 import { blobTuple, bytes, columnBlob, num, requiredBlob, tupleBlob } from '../values.js';
 import { CURRENT_KEY, EXECUTION_KEY, KEY_COLUMNS, RowType } from './shard-rows.js';

@@ -10,8 +10,7 @@ export const RowType = {
   ScheduledTask: 4,
 } as const;
 
-const KEY_COLUMNS = 'shard_id, row_type, category_id, namespace_id, workflow_id, run_id, fire_time, task_id';
-export { KEY_COLUMNS };
+export const KEY_COLUMNS = 'shard_id, row_type, category_id, namespace_id, workflow_id, run_id, fire_time, task_id';
 
 export const SHARD_KEY = "shard_id = ? AND row_type = 0 AND category_id = 0 AND namespace_id = '' AND workflow_id = '' AND run_id = '' AND fire_time = 0 AND task_id = 0";
 export const EXECUTION_KEY = "shard_id = ? AND row_type = 1 AND category_id = 0 AND namespace_id = ? AND workflow_id = ? AND run_id = ? AND fire_time = 0 AND task_id = 0";

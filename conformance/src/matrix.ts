@@ -118,6 +118,7 @@ export function buildMatrix(env: MatrixEnvironment = defaultMatrixEnvironment): 
     localSearch('elasticsearch-7.10.2', 'elasticsearch', '7.10.2'),
     localSearch('elasticsearch-6.8.9', 'elasticsearch', '6.8.9'),
     localSearch('opensearch-2', 'opensearch', '2'),
+    localSearch('elasticsearch-8', 'elasticsearch', '8.5.0'),
 
     container('tc-postgres-10.18', 'postgres', '10.18', CORE_AND_VISIBILITY, () => openPostgresContainer('postgres:10.18')),
     container('tc-postgres-13.4', 'postgres', '13.4', CORE_AND_VISIBILITY, () => openPostgresContainer('postgres:13.4')),

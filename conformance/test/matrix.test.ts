@@ -63,6 +63,7 @@ describe('matrix definition', () => {
       'elasticsearch-7.10.2',
       'elasticsearch-6.8.9',
       'opensearch-2',
+      'elasticsearch-8',
       'tc-postgres-10.18',
       'tc-postgres-13.4',
       'tc-mysql-5.7',

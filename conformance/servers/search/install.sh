@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Resolves the codelibs node runner and its dependencies from Maven Central, picks a Java
 # runtime and compiles the node launcher, all into the cache. Re-runs are no-ops once complete.
-# Usage: install.sh elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9
+# Targets with es_modules (elasticsearch-8) also get a distribution-like path.home under
+# $target_home/home with modules/<name>/ holding each module's jars and a plugin descriptor.
+# Usage: install.sh elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9|elasticsearch-8
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,7 +46,7 @@ POM
     echo "$target needs Maven to resolve the node jars once (apt-get install maven); later starts use the cache" >&2
     exit 1
   fi
-  rm -rf "$target_home/lib"
+  rm -rf "${target_home:?}/lib"
   echo "$target: resolving $runner_group:$runner_artifact:$runner_version and its dependencies from Maven Central" >&2
   if ! mvn -q -B -f "$pom_dir/pom.xml" dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$target_home/lib" >"$target_home/maven.log" 2>&1; then
@@ -52,6 +54,73 @@ POM
     tail -n 30 "$target_home/maven.log" >&2
     exit 1
   fi
+  touch "$marker"
+}
+
+# The plugin class of each server module install_modules knows how to lay out.
+module_classname() {
+  case "$1" in
+    transport-netty4) echo org.elasticsearch.transport.netty4.Netty4Plugin ;;
+    *)
+      echo "$target: no plugin class known for module $1" >&2
+      exit 1
+      ;;
+  esac
+}
+
+# Resolves org.elasticsearch.plugin:<module>:<version> without the server artifacts it depends on
+# (those are on the node's classpath already; a second copy in the module would be jar hell) and
+# writes the plugin descriptor the distribution's module zip would carry. The module has no
+# modulename, so the node loads it as a classic plugin with its own class loader.
+install_modules() {
+  [[ -n "$es_modules" ]] || return 0
+  local modules_dir="$target_home/home/modules"
+  local marker="$target_home/home/.complete-$runner_version-${es_modules// /-}"
+  [[ -f "$marker" ]] && return 0
+  rm -rf "${target_home:?}/home"
+  mkdir -p "$target_home/home/plugins" "$modules_dir"
+  local module classname
+  for module in $es_modules; do
+    classname="$(module_classname "$module")"
+    local pom_dir="$target_home/pom-$module"
+    mkdir -p "$pom_dir"
+    cat >"$pom_dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>hourglass.servers</groupId>
+  <artifactId>$target-$module</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.elasticsearch.plugin</groupId>
+      <artifactId>$module</artifactId>
+      <version>$runner_version</version>
+      <exclusions>
+        <exclusion><groupId>org.elasticsearch</groupId><artifactId>*</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+  </dependencies>
+</project>
+POM
+    echo "$target: resolving org.elasticsearch.plugin:$module:$runner_version from Maven Central" >&2
+    if ! mvn -q -B -f "$pom_dir/pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$modules_dir/$module" >"$target_home/maven-$module.log" 2>&1; then
+      echo "$target: maven resolution of $module failed (Elastic does not publish it for every 8.x release); see $target_home/maven-$module.log" >&2
+      tail -n 30 "$target_home/maven-$module.log" >&2
+      exit 1
+    fi
+    cat >"$modules_dir/$module/plugin-descriptor.properties" <<DESCRIPTOR
+description=$module module from Maven Central (org.elasticsearch.plugin:$module:$runner_version)
+version=$runner_version
+name=$module
+classname=$classname
+java.version=17
+elasticsearch.version=$runner_version
+extended.plugins=
+has.native.controller=false
+DESCRIPTOR
+  done
   touch "$marker"
 }
 
@@ -72,4 +141,5 @@ compile_launcher() {
 
 install_java
 install_jars
+install_modules
 compile_launcher

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a real single-node Elasticsearch/OpenSearch on loopback from Maven Central jars (no Docker).
-# Usage: start.sh elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9
+# Usage: start.sh elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9|elasticsearch-8
 # Writes conformance/servers/.run/<target>.json ({url, serverVersion}) once the node answers
 # GET / and cluster health reaches yellow; idempotent.
 set -euo pipefail
@@ -39,6 +39,7 @@ jvm_flags=(
   "-Djava.io.tmpdir=$target_home/tmp"
   -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0
   -Dlog4j.shutdownHookEnabled=false -Dlog4j2.disable.jmx=true
+  "${extra_jvm_flags[@]}"
 )
 node_settings=(
   network.host=127.0.0.1
@@ -47,6 +48,10 @@ node_settings=(
   # A nearly full CI disk must not flip indices to read-only mid-run.
   cluster.routing.allocation.disk.threshold_enabled=false
 )
+# Bare-server targets read their modules from the installed layout; data stays in node_home.
+if [[ -n "$es_modules" ]]; then
+  node_settings+=("path.home=$target_home/home")
+fi
 
 log_file="$target_home/server.log"
 : >"$log_file"

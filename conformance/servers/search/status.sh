@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reports whether search nodes started by start.sh are up; exits 1 if any asked-for node is down.
-# Usage: status.sh [elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9]   (no argument: all)
+# Usage: status.sh [elasticsearch-7.10.2|opensearch-2|elasticsearch-6.8.9|elasticsearch-8]   (no argument: all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -9,7 +9,7 @@ import { loadSchemaVersions, resolveTarget, versionsToApply } from '../manifest.
 import { defaultVersionedDir } from '../paths.js';
 import { splitStatements } from '../sql/split.js';
 import { compareVersions, isValidVersion, normalizeVersion } from '../versions.js';
-import { BOOKKEEPING_TABLES, ensureBookkeeping, readHistory, readStoreVersion, recordVersion } from './bookkeeping.js';
+import { BOOKKEEPING_TABLES, ensureBookkeeping, readHistory, readStoreState, recordVersion } from './bookkeeping.js';
 import type { CassandraTarget } from './connect.js';
 import { CASSANDRA_CONNECTION_OPTIONS, cassandraTargetFrom, connectCassandra, requireKeyspace, requireKeyspaceName } from './connect.js';
 import { compareKeyspaces, introspectKeyspace } from './introspect.js';
@@ -49,8 +49,8 @@ export const cassandraBackend: SchemaBackend = {
     if (request.schemaFile !== undefined) return withClient(target, keyspace, (client) => applySchemaFile(client, keyspace, context, request));
     const versions = loadSchemaVersions(versionedDir(context, request));
     return withClient(target, keyspace, async (client) => {
-      const existing = await readStoreVersion(client, keyspace, context.store);
-      if (existing !== undefined && existing.currentVersion !== '') {
+      const existing = (await readStoreState(client, keyspace, context.store)).current;
+      if (existing !== undefined) {
         context.reporter.info(`store ${context.store} is already set up at version ${existing.currentVersion}; use update-schema to move it forward`);
         return setupResult(context, existing.currentVersion, []);
       }
@@ -108,8 +108,7 @@ export const cassandraBackend: SchemaBackend = {
     const versions = loadSchemaVersions(versionedDir(context, request));
     const latest = versions[versions.length - 1]!;
     return withClient(target, keyspace, async (client) => {
-      const row = await readStoreVersion(client, keyspace, context.store);
-      const current = row === undefined || row.currentVersion === '' ? undefined : row;
+      const current = (await readStoreState(client, keyspace, context.store)).current;
       const history = await readHistory(client, keyspace, context.store);
       const compatible = current !== undefined && compareVersions(current.currentVersion, latest.minCompatibleVersion) >= 0;
       const pending = versionsToApply(versions, current?.currentVersion, latest.version).map((v) => v.version);
@@ -144,8 +143,8 @@ export const cassandraBackend: SchemaBackend = {
     const keyspace = requireKeyspace(target);
     const versions = loadSchemaVersions(versionedDir(context, request));
     return withClient(target, keyspace, async (client) => {
-      const row = await readStoreVersion(client, keyspace, context.store);
-      if (row === undefined || row.currentVersion === '') throw new SchemaToolError(`store ${context.store} in keyspace ${keyspace} is not set up; nothing to validate (run setup-schema)`);
+      const row = (await readStoreState(client, keyspace, context.store)).current;
+      if (row === undefined) throw new SchemaToolError(`store ${context.store} in keyspace ${keyspace} is not set up; nothing to validate (run setup-schema)`);
       const applied = versions.filter((v) => compareVersions(v.version, row.currentVersion) <= 0);
       const scratch = requireKeyspaceName(`${keyspace.slice(0, 30)}_validate_${randomBytes(4).toString('hex')}`);
       context.reporter.info(`building the expected schema at version ${row.currentVersion} in scratch keyspace ${scratch}`);
@@ -199,13 +198,13 @@ function setupResult(context: CommandContext, version: string, applied: readonly
 }
 
 async function dryRun(client: cassandra.Client, keyspace: string, context: CommandContext, versions: readonly SchemaVersion[], target: SchemaVersion): Promise<CommandResult> {
-  const row = await readStoreVersion(client, keyspace, context.store);
-  const current = row === undefined || row.currentVersion === '' ? undefined : row.currentVersion;
+  const state = await readStoreState(client, keyspace, context.store);
+  const current = state.current?.currentVersion;
   const pending = versionsToApply(versions, current, target.version);
   const text: string[] = [`-- dry run: ${context.store} ${current ?? 'empty'} -> ${target.version}; nothing is changed`];
   if (pending.length === 0) text.push(`-- already at version ${current}`);
   const planned = pending.map((version) => {
-    const resumeFrom = row?.pending?.version === version.version ? row.pending.applied : 0;
+    const resumeFrom = state.pending?.version === version.version ? state.pending.applied : 0;
     const statements = versionStatements(version);
     text.push(`-- version ${version.version}: ${version.description}`);
     for (const [index, statement] of statements.entries()) {
@@ -245,8 +244,10 @@ async function applySchemaFile(client: cassandra.Client, keyspace: string, conte
     const normalized = normalizeVersion(request.initialVersion);
     version = { version: normalized, minCompatibleVersion: normalized, description: `schema file ${path}`, dir: path, files: [{ name: path, path, text }], checksum: createHash('sha256').update(text).digest('hex') };
     await ensureBookkeeping(client);
-    const existing = await readStoreVersion(client, keyspace, context.store);
-    if (existing !== undefined) throw new SchemaToolError(`store ${context.store} is already set up at version ${existing.currentVersion}; --schema-file only sets up an empty store`);
+    const existing = await readStoreState(client, keyspace, context.store);
+    if (existing.current !== undefined || existing.pending !== undefined) {
+      throw new SchemaToolError(`store ${context.store} is already set up (version ${existing.current?.currentVersion ?? `${existing.pending?.version}, interrupted`}); --schema-file only sets up an empty store`);
+    }
   }
   for (const [index, statement] of statements.entries()) {
     context.reporter.info(`[${index + 1}/${statements.length}] ${statement.sql.split('\n')[0]}`);

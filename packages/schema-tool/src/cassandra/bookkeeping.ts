@@ -30,12 +30,22 @@ const DDL: readonly string[] = [
   )`,
 ];
 
-export interface StoreVersionRow {
+export interface StoreVersion {
   readonly currentVersion: string;
   readonly minCompatibleVersion: string;
   readonly updateTime: string;
-  /** A version an interrupted update started: how many of its statements already ran. */
-  readonly pending: { readonly version: string; readonly applied: number } | undefined;
+}
+
+/** A version an interrupted update started, and how many of its statements already ran. */
+export interface PendingProgress {
+  readonly version: string;
+  readonly applied: number;
+}
+
+export interface StoreState {
+  /** Undefined until the first version completed. */
+  readonly current: StoreVersion | undefined;
+  readonly pending: PendingProgress | undefined;
 }
 
 export async function ensureBookkeeping(client: cassandra.Client): Promise<void> {
@@ -47,27 +57,25 @@ export async function bookkeepingExists(client: cassandra.Client, keyspace: stri
   return rs.rowLength > 0;
 }
 
-/** Undefined when the store was never set up (or an interrupted first setup recorded no version yet). */
-export async function readStoreVersion(client: cassandra.Client, keyspace: string, store: StoreName): Promise<StoreVersionRow | undefined> {
-  if (!(await bookkeepingExists(client, keyspace))) return undefined;
+export async function readStoreState(client: cassandra.Client, keyspace: string, store: StoreName): Promise<StoreState> {
+  if (!(await bookkeepingExists(client, keyspace))) return { current: undefined, pending: undefined };
   const rs = await client.execute(
     'SELECT current_version, min_compatible_version, update_time, pending_version, pending_applied FROM schema_version WHERE store = ?',
     [store],
     { prepare: true },
   );
   const row = rs.first();
-  if (row === null) return undefined;
+  if (row === null) return { current: undefined, pending: undefined };
   const pendingVersion = row.get('pending_version') as string | null;
   const pendingApplied = row.get('pending_applied') as number | null;
-  const pending = pendingVersion !== null && pendingApplied !== null ? { version: pendingVersion, applied: pendingApplied } : undefined;
-  const current = row.get('current_version') as string | null;
-  if (current === null) return pending === undefined ? undefined : { currentVersion: '', minCompatibleVersion: '', updateTime: '', pending };
+  const currentVersion = row.get('current_version') as string | null;
   const updateTime = row.get('update_time') as Date | null;
   return {
-    currentVersion: current,
-    minCompatibleVersion: (row.get('min_compatible_version') as string | null) ?? current,
-    updateTime: updateTime?.toISOString() ?? '',
-    pending,
+    current:
+      currentVersion === null
+        ? undefined
+        : { currentVersion, minCompatibleVersion: (row.get('min_compatible_version') as string | null) ?? currentVersion, updateTime: updateTime?.toISOString() ?? '' },
+    pending: pendingVersion !== null && pendingApplied !== null ? { version: pendingVersion, applied: pendingApplied } : undefined,
   };
 }
 

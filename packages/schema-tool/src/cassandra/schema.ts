@@ -7,7 +7,7 @@ import { defaultVersionedDir } from '../paths.js';
 import type { ProgressEvent } from '../progress.js';
 import { shellQuote } from '../sql/executor.js';
 import { compareVersions } from '../versions.js';
-import { readStoreVersion } from './bookkeeping.js';
+import { readStoreState } from './bookkeeping.js';
 import { connectionFlags } from './connect.js';
 import { updateCassandraStore } from './update.js';
 
@@ -50,8 +50,7 @@ export async function assertCassandraSchemaCompatible(client: cassandra.Client, 
   const versions = loadSchemaVersions(dir);
   const newest = versions[versions.length - 1]!;
   const required = newest.minCompatibleVersion;
-  const row = await readStoreVersion(client, options.keyspace, CASSANDRA_STORE);
-  const current = row?.currentVersion === '' ? undefined : row?.currentVersion;
+  const current = (await readStoreState(client, options.keyspace, CASSANDRA_STORE)).current?.currentVersion;
   if (current !== undefined && compareVersions(current, required) >= 0) return;
   const fixCommand = [
     'npx schema-tool update-schema --db cassandra',

@@ -4,7 +4,7 @@ import type { SchemaVersion } from '../manifest.js';
 import { versionsToApply } from '../manifest.js';
 import type { StoreName } from '../paths.js';
 import type { ProgressEvent } from '../progress.js';
-import { ensureBookkeeping, readStoreVersion, recordProgress, recordVersion } from './bookkeeping.js';
+import { ensureBookkeeping, readStoreState, recordProgress, recordVersion } from './bookkeeping.js';
 import { withUpdateLease } from './lock.js';
 import { versionStatements } from './statements.js';
 
@@ -30,15 +30,15 @@ export interface CassandraUpdateResult {
 export async function updateCassandraStore(client: cassandra.Client, request: CassandraUpdateRequest): Promise<CassandraUpdateResult> {
   const { keyspace, store, onProgress } = request;
   // Every store open calls this; when nothing is pending it neither runs DDL nor takes the lease.
-  const before = await readStoreVersion(client, keyspace, store);
-  if (before !== undefined && before.currentVersion !== '' && before.pending === undefined && versionsToApply(request.versions, before.currentVersion, request.target.version).length === 0) {
-    onProgress?.({ type: 'up-to-date', store, version: before.currentVersion });
-    return { previousVersion: before.currentVersion, version: before.currentVersion, applied: [] };
+  const before = await readStoreState(client, keyspace, store);
+  if (before.current !== undefined && before.pending === undefined && versionsToApply(request.versions, before.current.currentVersion, request.target.version).length === 0) {
+    onProgress?.({ type: 'up-to-date', store, version: before.current.currentVersion });
+    return { previousVersion: before.current.currentVersion, version: before.current.currentVersion, applied: [] };
   }
   await ensureBookkeeping(client);
   return withUpdateLease(client, store, onProgress, async (lease) => {
-    const row = await readStoreVersion(client, keyspace, store);
-    const previousVersion = row?.currentVersion === '' ? undefined : row?.currentVersion;
+    const state = await readStoreState(client, keyspace, store);
+    const previousVersion = state.current?.currentVersion;
     const pending = versionsToApply(request.versions, previousVersion, request.target.version);
     if (pending.length === 0) {
       onProgress?.({ type: 'up-to-date', store, version: previousVersion ?? request.target.version });
@@ -48,7 +48,7 @@ export async function updateCassandraStore(client: cassandra.Client, request: Ca
     const applied: string[] = [];
     for (const version of pending) {
       const statements = versionStatements(version);
-      const resumeFrom = row?.pending?.version === version.version ? row.pending.applied : 0;
+      const resumeFrom = state.pending?.version === version.version ? state.pending.applied : 0;
       onProgress?.({
         type: 'version-start',
         store,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type proto from '@temporalio/proto';
 import { WorkflowExecutionStatus, workflowExecutionStatusNames } from '@hourglass/core';
-import type { VisibilityRecord } from '@hourglass/core';
-import { durationFromMs, enums, msFromDuration, timestampFromMs } from '../grpc/api.js';
+import { enums, msFromDuration, timestampFromMs } from '../grpc/api.js';
 import type { HistoryEvent, Plain, temporal } from '../grpc/api.js';
 import { invalidArgument, notFound, RpcError, unimplemented } from '../grpc/rpc-error.js';
 import type { CallContext, UnaryHandler } from '../grpc/service-definition.js';
@@ -17,7 +16,8 @@ import type { TaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
-import { decodeMemo, encodeSearchAttributePayloads } from './visibility-mapping.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
+import { describe, executionInfo } from './execution-info.js';
 import { countFilterFor, customAttributeTypes, visibilityFilterFor } from './list-query.js';
 import { unknownSearchAttributes } from '../history/search-attributes.js';
 
@@ -488,102 +488,3 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
 
   return handlers as Record<string, UnaryHandler>;
 }
-
-function encodeHistoryCursor(runId: string, next: number): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ runId, next }));
-}
-
-function decodeHistoryCursor(bytes: Uint8Array): { runId: string; next: number } {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { runId?: unknown; next?: unknown };
-    if (typeof parsed.runId === 'string' && typeof parsed.next === 'number') return { runId: parsed.runId, next: parsed.next };
-  } catch {
-    // fall through
-  }
-  throw invalidArgument('malformed next page token');
-}
-
-function describe(ms: MutableState): object {
-  const execution = { workflowId: ms.workflowId, runId: ms.runId };
-  const wt = ms.workflowTask;
-  return {
-    executionConfig: {
-      taskQueue: { name: ms.taskQueue, kind: 1 },
-      workflowExecutionTimeout: durationFromMs(ms.executionTimeoutMs) ?? null,
-      workflowRunTimeout: durationFromMs(ms.runTimeoutMs) ?? null,
-      defaultWorkflowTaskTimeout: durationFromMs(ms.workflowTaskTimeoutMs) ?? null,
-    },
-    workflowExecutionInfo: {
-      execution,
-      type: { name: ms.workflowType },
-      startTime: timestampFromMs(ms.startTimeMs),
-      ...(ms.closeTimeMs !== undefined ? { closeTime: timestampFromMs(ms.closeTimeMs) } : {}),
-      status: ms.status,
-      historyLength: ms.nextEventId - 1,
-      executionTime: timestampFromMs(ms.executionTimeMs),
-      memo: { fields: ms.memo },
-      searchAttributes: { indexedFields: ms.searchAttributes },
-      taskQueue: ms.taskQueue,
-      stateTransitionCount: ms.stateTransitionCount,
-      historySizeBytes: ms.historySizeBytes,
-      firstRunId: ms.firstExecutionRunId,
-      ...(ms.parent
-        ? { parentNamespaceId: ms.parent.namespaceId, parentExecution: { workflowId: ms.parent.workflowId, runId: ms.parent.runId } }
-        : {}),
-      rootExecution: execution,
-    },
-    pendingActivities: Object.values(ms.activities).map((a) => ({
-      activityId: a.activityId,
-      activityType: { name: a.activityType },
-      state: a.cancelRequested
-        ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-        : a.startedTimeMs !== undefined
-          ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-          : enums.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
-      heartbeatDetails: a.heartbeatDetails ?? null,
-      ...(a.lastHeartbeatMs ? { lastHeartbeatTime: timestampFromMs(a.lastHeartbeatMs) } : {}),
-      ...(a.startedTimeMs ? { lastStartedTime: timestampFromMs(a.startedTimeMs) } : {}),
-      attempt: a.attempt,
-      maximumAttempts: a.retryPolicy.maximumAttempts ?? 0,
-      scheduledTime: timestampFromMs(a.scheduledTimeMs),
-      lastFailure: a.lastFailure ?? null,
-      lastWorkerIdentity: a.startedIdentity ?? '',
-    })),
-    pendingChildren: Object.values(ms.children).map((c) => ({
-      workflowId: c.workflowId,
-      runId: c.runId ?? '',
-      workflowTypeName: c.workflowType,
-      initiatedId: c.initiatedEventId,
-      parentClosePolicy: c.parentClosePolicy,
-    })),
-    ...(wt
-      ? {
-          pendingWorkflowTask: {
-            state: wt.startedEventId !== undefined ? enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED : enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
-            scheduledTime: timestampFromMs(wt.scheduledTimeMs),
-            ...(wt.startedTimeMs ? { startedTime: timestampFromMs(wt.startedTimeMs) } : {}),
-            attempt: wt.attempt,
-          },
-        }
-      : {}),
-  };
-}
-
-export function executionInfo(record: VisibilityRecord, ns: Namespace): object {
-  return {
-    execution: { workflowId: record.workflowId, runId: record.runId },
-    type: { name: record.workflowTypeName },
-    startTime: timestampFromMs(record.startTime / 1000),
-    ...(record.closeTime !== undefined ? { closeTime: timestampFromMs(record.closeTime / 1000) } : {}),
-    status: record.status,
-    historyLength: record.historyLength,
-    executionTime: timestampFromMs(record.executionTime / 1000),
-    searchAttributes: { indexedFields: encodeSearchAttributePayloads(record.searchAttributes) },
-    ...(record.memo ? { memo: decodeMemo(record.memo) } : {}),
-    taskQueue: record.taskQueue,
-    stateTransitionCount: record.stateTransitionCount,
-    historySizeBytes: record.historySizeBytes,
-    ...(record.parentWorkflowId ? { parentExecution: { workflowId: record.parentWorkflowId, runId: record.parentRunId ?? '' }, parentNamespaceId: ns.id } : {}),
-  };
-}
-

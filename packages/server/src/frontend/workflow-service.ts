@@ -11,6 +11,7 @@ import type { HistoryEngine } from '../history/engine.js';
 import { isRunning, requireWorkflowId } from '../history/engine.js';
 import type { MutableState } from '../history/mutable-state.js';
 import type { TaskExecutor } from '../history/task-executor.js';
+import type { DispatchedTask } from '../matching/matching-engine.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import type { TaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
@@ -160,7 +161,9 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
               workflowExecutionTaskQueue: { name: ms.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
             };
           }
-          const response = await recordWorkflowTaskStarted(engine, task, { identity: r.identity ?? '', requestId: randomUUID(), fromStickyQueue });
+          const response = await recordWorkflowTaskStarted(engine, task, { identity: r.identity ?? '', requestId: randomUUID(), fromStickyQueue }).catch(
+            (err: unknown) => requeue(ns.id, queue, 'workflow', task, err),
+          );
           if (response) return { ...response, backlogCountHint: ctx.matching.backlogSize(ns.id, queue, 'workflow') };
         } finally {
           delivery.done();
@@ -197,7 +200,9 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
         const delivery = await ctx.matching.poll(ns.id, queue, 'activity', remaining, call.signal, r.identity ?? '');
         if (!delivery) break;
         try {
-          const response = await recordActivityTaskStarted(engine, delivery.data, { identity: r.identity ?? '', requestId: randomUUID() });
+          const response = await recordActivityTaskStarted(engine, delivery.data, { identity: r.identity ?? '', requestId: randomUUID() }).catch(
+            (err: unknown) => requeue(ns.id, queue, 'activity', delivery.data, err),
+          );
           if (response) return response;
         } finally {
           delivery.done();
@@ -457,6 +462,17 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     const activity = Object.values(ms.activities).find((a) => a.activityId === r.activityId);
     if (!activity) throw notFound(`activity ${r.activityId} not found`);
     return { namespaceId: ns.id, workflowId, runId: ms.runId, scheduledEventId: activity.scheduledEventId, attempt: activity.attempt, kind: 'activity' };
+  }
+
+  /**
+   * A task whose start could not be recorded (the store failed) goes back to matching, so it is
+   * not lost with this poll; then the poll fails with the original error.
+   */
+  async function requeue(namespaceId: string, queue: string, kind: 'workflow' | 'activity', task: DispatchedTask, err: unknown): Promise<never> {
+    await ctx.matching.addTask(namespaceId, queue, kind, task).catch((requeueErr: unknown) => {
+      ctx.log.error('could not requeue a task after a failed start; the task is lost', { workflowId: task.workflowId, error: requeueErr });
+    });
+    throw err;
   }
 
   function requireVisibility(): NonNullable<typeof ctx.visibility> {

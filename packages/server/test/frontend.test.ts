@@ -215,3 +215,33 @@ describe('visibility queries', () => {
     expect(await grpcCode(service().listWorkflowExecutions({ namespace, query: 'NoSuchAttribute = 1' }))).toBe(status.INVALID_ARGUMENT);
   });
 });
+
+describe('operator service', () => {
+  test('custom search attributes are added, listed, used in starts and queries, and removed', { timeout: 15_000 }, async () => {
+    const namespace = `sa-${randomUUID()}`;
+    await service().registerNamespace({ namespace });
+    const operator = connection.operatorService;
+    await operator.addSearchAttributes({ namespace, searchAttributes: { OrderId: 2 } }); // KEYWORD
+    const listed = await operator.listSearchAttributes({ namespace });
+    expect(listed.customAttributes?.['OrderId']).toBe(2);
+    expect(listed.systemAttributes?.['WorkflowId']).toBe(2);
+    const encoder = new TextEncoder();
+    const payload = { metadata: { encoding: encoder.encode('json/plain'), type: encoder.encode('Keyword') }, data: encoder.encode(JSON.stringify('order-7')) };
+    await service().startWorkflowExecution({
+      namespace,
+      workflowId: 'with-order',
+      workflowType: { name: 't' },
+      taskQueue: { name: 'q' },
+      searchAttributes: { indexedFields: { OrderId: payload } },
+      requestId: randomUUID(),
+    });
+    let count = 0;
+    for (let i = 0; i < 40 && count === 0; i++) {
+      count = Number((await service().countWorkflowExecutions({ namespace, query: `OrderId = 'order-7'` })).count);
+      if (count === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(count).toBe(1);
+    await operator.removeSearchAttributes({ namespace, searchAttributes: ['OrderId'] });
+    expect(await grpcCode(service().countWorkflowExecutions({ namespace, query: `OrderId = 'order-7'` }))).toBe(status.INVALID_ARGUMENT);
+  });
+});

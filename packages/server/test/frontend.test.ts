@@ -245,3 +245,34 @@ describe('operator service', () => {
     expect(await grpcCode(service().countWorkflowExecutions({ namespace, query: `OrderId = 'order-7'` }))).toBe(status.INVALID_ARGUMENT);
   });
 });
+
+describe('workflow id policies', () => {
+  const start = (workflowId: string, extra: Record<string, unknown> = {}) =>
+    service().startWorkflowExecution({ namespace: 'default', workflowId, workflowType: { name: 't' }, taskQueue: { name: 'q' }, requestId: randomUUID(), ...extra });
+
+  test('reuse policies decide whether a closed workflow id may start again', async () => {
+    const workflowId = `reuse-${randomUUID()}`;
+    const first = await start(workflowId);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    expect(await grpcCode(start(workflowId, { workflowIdReusePolicy: 3 }))).toBe(status.ALREADY_EXISTS); // REJECT_DUPLICATE
+    const second = await start(workflowId, { workflowIdReusePolicy: 2 }); // ALLOW_DUPLICATE_FAILED_ONLY: terminated counts
+    expect(second.runId).not.toBe(first.runId);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    const third = await start(workflowId); // ALLOW_DUPLICATE by default
+    expect(third.started).toBe(true);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+
+  test('conflict policies: fail, use the running run, or terminate it', async () => {
+    const workflowId = `conflict-${randomUUID()}`;
+    const running = await start(workflowId);
+    expect(await grpcCode(start(workflowId))).toBe(status.ALREADY_EXISTS);
+    const existing = await start(workflowId, { workflowIdConflictPolicy: 2 }); // USE_EXISTING
+    expect(existing).toMatchObject({ runId: running.runId, started: false });
+    const replaced = await start(workflowId, { workflowIdConflictPolicy: 3 }); // TERMINATE_EXISTING
+    expect(replaced.runId).not.toBe(running.runId);
+    const old = await service().describeWorkflowExecution({ namespace: 'default', execution: { workflowId, runId: running.runId } });
+    expect(old.workflowExecutionInfo?.status).toBe(5); // TERMINATED
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+});

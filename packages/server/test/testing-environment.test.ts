@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -9,7 +10,12 @@ import { workflowBundle } from './support/harness.js';
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cliExecutable() } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cliExecutable() },
+      searchAttributes: [defineSearchAttributeKey('EnvKeyword', SearchAttributeType.KEYWORD)],
+    },
+  });
 });
 
 afterAll(async () => {
@@ -26,4 +32,9 @@ test('TestWorkflowEnvironment.createLocal runs the hourglass binary and a worker
   });
   const result = await worker.runUntil(env.client.workflow.execute('helloActivity', { taskQueue, workflowId: `testing-${randomUUID()}`, args: ['env'] }));
   expect(result).toBe('Hello, env!');
+});
+
+test('search attributes passed to createLocal are registered in the namespace', async () => {
+  const listed = await env.connection.operatorService.listSearchAttributes({ namespace: env.namespace ?? 'default' });
+  expect(listed.customAttributes?.['EnvKeyword']).toBe(2);
 });

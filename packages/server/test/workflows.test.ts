@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, startWorker } from './support/harness.js';
 import type { RunningWorker, TestServer } from './support/harness.js';
@@ -105,6 +105,20 @@ describe('messages', () => {
     await handle.signal('add', 2);
     await handle.signal('finish');
     expect(await handle.result()).toBe(42);
+  });
+
+  test('update-with-start starts the workflow and runs the update on it', { timeout: 20_000 }, async () => {
+    const workflowId = id('uws');
+    const startWorkflowOperation = new WithStartWorkflowOperation('counter', { taskQueue, workflowId, workflowIdConflictPolicy: 'USE_EXISTING' });
+    const previous = await env.client.workflow.executeUpdateWithStart<number, [number]>('setTotal', { args: [9], startWorkflowOperation });
+    expect(previous).toBe(0);
+    const handle = await startWorkflowOperation.workflowHandle();
+    const failOnConflict = new WithStartWorkflowOperation('counter', { taskQueue, workflowId, workflowIdConflictPolicy: 'FAIL' });
+    await expect(env.client.workflow.executeUpdateWithStart('setTotal', { args: [1], startWorkflowOperation: failOnConflict })).rejects.toBeInstanceOf(
+      WorkflowExecutionAlreadyStartedError,
+    );
+    await handle.signal('finish');
+    expect(await handle.result()).toBe(9);
   });
 
   test('signal-with-start starts the workflow and delivers the signal', { timeout: 20_000 }, async () => {

@@ -3,7 +3,8 @@ import type proto from '@temporalio/proto';
 import { WorkflowExecutionStatus, workflowExecutionStatusNames } from '@hourglass/core';
 import { enums, msFromDuration, timestampFromMs } from '../grpc/api.js';
 import type { HistoryEvent, Plain, temporal } from '../grpc/api.js';
-import { invalidArgument, notFound, RpcError, unimplemented } from '../grpc/rpc-error.js';
+import { invalidArgument, notFound, RpcError, toRpcError, unimplemented } from '../grpc/rpc-error.js';
+import { encodeByName } from '../grpc/proto.js';
 import type { CallContext, UnaryHandler } from '../grpc/service-definition.js';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { recordActivityTaskStarted, recordHeartbeat, respondActivityCanceled, respondActivityCompleted, respondActivityFailed } from '../history/activities.js';
@@ -107,6 +108,32 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
         signal: { name: r.signalName, input: r.signalInput ?? null, header: r.header ?? null, identity: r.identity ?? '' },
       });
       return { runId, started };
+    },
+
+    /** Update-with-start: exactly [StartWorkflow, UpdateWorkflow] on one workflow id. */
+    async ExecuteMultiOperation(r: Request<'ExecuteMultiOperationRequest'>, call: CallContext) {
+      const ns = await namespaces.byName(r.namespace);
+      const [first, second, ...more] = r.operations ?? [];
+      const start = first?.startWorkflow;
+      const update = second?.updateWorkflow;
+      if (!start || !update || more.length > 0) throw invalidArgument('ExecuteMultiOperation supports exactly two operations: StartWorkflow, then UpdateWorkflow');
+      if (start.workflowId !== update.workflowExecution?.workflowId) throw invalidArgument('the start and update operations must target the same workflow id');
+      if (update.workflowExecution?.runId) throw invalidArgument('the update operation must not name a run id');
+      if (start.workflowIdConflictPolicy === enums.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+        throw invalidArgument('update-with-start does not support the TERMINATE_EXISTING conflict policy');
+      }
+      let startResponse: object;
+      try {
+        startResponse = await handlers['StartWorkflowExecution']!({ ...start, namespace: ns.name } as never, call);
+      } catch (err) {
+        throw multiOperationFailure(err, 0);
+      }
+      try {
+        const updateResponse = await handlers['UpdateWorkflowExecution']!({ ...update, namespace: ns.name } as never, call);
+        return { responses: [{ startWorkflow: startResponse }, { updateWorkflow: updateResponse }] };
+      } catch (err) {
+        throw multiOperationFailure(err, 1);
+      }
     },
 
     async SignalWorkflowExecution(r: Request<'SignalWorkflowExecutionRequest'>) {
@@ -503,4 +530,26 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
   }
 
   return handlers as Record<string, UnaryHandler>;
+}
+
+/**
+ * The error of one operation of a multi-operation, in Temporal's MultiOperationExecutionFailure
+ * shape: the failed operation carries the real status, the others are marked aborted.
+ */
+function multiOperationFailure(err: unknown, failedIndex: number): RpcError {
+  const cause = toRpcError(err);
+  const aborted = { type_url: 'type.googleapis.com/temporal.api.failure.v1.MultiOperationExecutionAborted', value: new Uint8Array() };
+  const statuses = [0, 1].map((i) =>
+    i === failedIndex
+      ? {
+          code: cause.code,
+          message: cause.message,
+          details: cause.details ? [{ type_url: `type.googleapis.com/${cause.details.typeName}`, value: encodeByName(cause.details.typeName, cause.details.value) }] : [],
+        }
+      : { code: GrpcStatus.ABORTED, message: 'Operation was aborted.', details: [aborted] },
+  );
+  return new RpcError(cause.code, `MultiOperation could not be executed: ${cause.message}`, {
+    typeName: 'temporal.api.errordetails.v1.MultiOperationExecutionFailure',
+    value: { statuses },
+  });
 }

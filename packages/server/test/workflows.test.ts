@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, startWorker } from './support/harness.js';
 import type { RunningWorker, TestServer } from './support/harness.js';
@@ -179,6 +180,13 @@ describe('ending workflows', () => {
     expect(second.runId).toBe(first.runId);
     await handle.terminate();
     await env.client.workflow.getHandle(request.workflowId).terminate();
+  });
+});
+
+describe('errors', () => {
+  test('an unknown namespace surfaces as NamespaceNotFoundError', async () => {
+    const client = new Client({ connection: env.connection, namespace: 'no-such-namespace' });
+    await expect(client.workflow.start('helloActivity', { taskQueue, workflowId: id('nsnf'), args: ['x'] })).rejects.toBeInstanceOf(NamespaceNotFoundError);
   });
 });
 

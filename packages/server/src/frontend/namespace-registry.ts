@@ -38,7 +38,9 @@ export class NamespaceRegistry {
     try {
       return fromRecord(await this.store.getNamespace({ name }));
     } catch (err) {
-      if (err instanceof NotFoundError) throw notFound(`Namespace ${name} is not found.`);
+      if (err instanceof NotFoundError) {
+        throw notFound(`Namespace ${name} is not found.`, { typeName: 'temporal.api.errordetails.v1.NamespaceNotFoundFailure', value: { namespace: name } });
+      }
       throw err;
     }
   }

@@ -1,7 +1,10 @@
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +23,9 @@ import org.elasticsearch.node.Node;
  * on Central), which install.sh lays out as a module directory under path.home/modules, the way a
  * distribution ships it; the node's PluginsService loads it from there. Nothing from x-pack runs:
  * no security, so plain HTTP without credentials.
+ *
+ * The few calls whose signatures changed within 8.x go through reflection, so the one launcher
+ * compiles and runs against 8.5 (Node(Environment)) and 8.17+ (Node(Environment, PluginsLoader)).
  *
  * Usage: Elasticsearch8NodeLauncher basePath clusterName httpPort [setting=value ...]
  * basePath holds data, logs and config; path.home (the module layout) defaults to basePath.
@@ -47,11 +53,11 @@ public final class Elasticsearch8NodeLauncher {
     builder.put("http.port", Integer.toString(httpPort));
     Settings settings = builder.build();
 
-    LogConfigurator.loadLog4jPlugins();
+    invokeIfPresent(LogConfigurator.class, "loadLog4jPlugins");
     LogConfigurator.configureESLogging();
     LogConfigurator.configureWithoutConfig(settings);
 
-    Node node = new Node(new Environment(settings, config));
+    Node node = newNode(new Environment(settings, config));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -66,5 +72,37 @@ public final class Elasticsearch8NodeLauncher {
     node.start();
     System.out.println("hourglass: node is up on 127.0.0.1:" + httpPort);
     stopped.await();
+  }
+
+  private static void invokeIfPresent(Class<?> type, String staticMethod) throws Exception {
+    try {
+      type.getMethod(staticMethod).invoke(null);
+    } catch (NoSuchMethodException absent) {
+      // Later 8.x releases register the log4j plugins themselves.
+    }
+  }
+
+  /** Node(Environment) up to 8.16; from 8.17 the caller loads the module and plugin bundles first. */
+  private static Node newNode(Environment environment) throws Exception {
+    try {
+      return Node.class.getConstructor(Environment.class).newInstance(environment);
+    } catch (NoSuchMethodException newerRelease) {
+      Class<?> loaderType = Class.forName("org.elasticsearch.plugins.PluginsLoader");
+      // Environment's accessors for these directories were renamed within 8.x; path.home is stable.
+      Path home = Paths.get(environment.settings().get("path.home"));
+      Object modules = loaderType.getMethod("loadModulesBundles", Path.class).invoke(null, home.resolve("modules"));
+      Object plugins = loaderType.getMethod("loadPluginsBundles", Path.class).invoke(null, home.resolve("plugins"));
+      Object loader;
+      try {
+        // withServerExports=false: the server is on the class path here, not a named module whose
+        // qualified exports could be extended to the plugin layers (the default would fail on that).
+        Method create = loaderType.getMethod("createPluginsLoader", Set.class, Set.class, Map.class, boolean.class);
+        loader = create.invoke(null, modules, plugins, Map.of(), false);
+      } catch (NoSuchMethodException older) {
+        loader = loaderType.getMethod("createPluginsLoader", Set.class, Set.class, Map.class).invoke(null, modules, plugins, Map.of());
+      }
+      Constructor<Node> constructor = Node.class.getConstructor(Environment.class, loaderType);
+      return constructor.newInstance(environment, loader);
+    }
   }
 }

@@ -58,6 +58,7 @@ export class HourglassServer {
     private readonly matching: MatchingEngine,
     private readonly stores: PersistenceStores,
     private readonly log: Logger,
+    private readonly stoppingController: AbortController,
   ) {}
 
   get address(): string {
@@ -119,7 +120,9 @@ export class HourglassServer {
 
     const grpc = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
     const started: { server?: HourglassServer } = {};
+    const stopping = new AbortController();
     const hooks: ServiceHooks = {
+      stopping: stopping.signal,
       admit(ctx: CallContext, request: object) {
         // Only requests big enough to hold an oversized payload are walked.
         if (ctx.requestBytes <= config.maxPayloadBytes) return;
@@ -158,7 +161,7 @@ export class HourglassServer {
     const port = await new Promise<number>((resolve, reject) => {
       grpc.bindAsync(`${options.ip ?? '127.0.0.1'}:${options.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
-    const server = new HourglassServer(grpc, port, processors, matching, stores, log);
+    const server = new HourglassServer(grpc, port, processors, matching, stores, log, stopping);
     started.server = server;
     for (const p of processors) p.start();
     log.info('hourglass server started', { address: `${options.ip ?? '127.0.0.1'}:${port}`, historyShards: numHistoryShards });
@@ -179,6 +182,7 @@ export class HourglassServer {
     this.stopping ??= (async () => {
       this.log.info('hourglass server shutting down', { inFlight: this.inFlight.size });
       const closed = new Promise<void>((resolve) => this.grpc.tryShutdown(() => resolve()));
+      this.stoppingController.abort();
       this.matching.releasePollers();
       const drained = Promise.allSettled([...this.inFlight]);
       let timer: NodeJS.Timeout | undefined;

@@ -28,6 +28,8 @@ export interface ServiceHooks {
   onError?(method: string, err: RpcError): void;
   /** Runs on every decoded request before its handler; throwing rejects the call (e.g. an oversized payload). */
   admit?(ctx: CallContext, request: object): void;
+  /** Aborted when the server starts shutting down: long polls then answer empty at once. */
+  stopping?: AbortSignal;
   /** Tracks in-flight calls so shutdown can drain them. */
   track?<T>(work: Promise<T>): Promise<T>;
 }
@@ -57,9 +59,16 @@ function toServiceError(err: unknown): { code: GrpcStatus; details: string; meta
   return metadata ? { code: rpc.code, details: rpc.message, metadata } : { code: rpc.code, details: rpc.message };
 }
 
-function contextFor(method: string, call: ServerUnaryCall<Buffer, Buffer> | ServerWritableStream<Buffer, Buffer>): CallContext {
+function contextFor(method: string, call: ServerUnaryCall<Buffer, Buffer> | ServerWritableStream<Buffer, Buffer>, stopping?: AbortSignal): CallContext {
   const controller = new AbortController();
   call.on('cancelled', () => controller.abort());
+  if (stopping) {
+    if (stopping.aborted) controller.abort();
+    const onStop = (): void => controller.abort();
+    stopping.addEventListener('abort', onStop, { once: true });
+    controller.signal.addEventListener('abort', () => stopping.removeEventListener('abort', onStop));
+    call.on('finish', () => stopping.removeEventListener('abort', onStop));
+  }
   const deadline = call.getDeadline();
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
   if (Number.isFinite(deadlineMs) && deadlineMs > 0) {
@@ -125,7 +134,7 @@ export function buildService(
           call.destroy(Object.assign(new Error(`${serviceName}/${name} is not implemented`), { code: GrpcStatus.UNIMPLEMENTED }));
           return;
         }
-        const ctx = contextFor(name, call);
+        const ctx = contextFor(name, call, hooks.stopping);
         void track(
           (async () => {
             try {
@@ -149,7 +158,7 @@ export function buildService(
         callback({ code: GrpcStatus.UNIMPLEMENTED, details: `${serviceName}/${name} is not implemented by this server` });
         return;
       }
-      const ctx = contextFor(name, call);
+      const ctx = contextFor(name, call, hooks.stopping);
       void track(
         (async () => {
           try {

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { SqlitePragmas, StorageMode } from './databases.js';
 import type { BenchOptions } from './options.js';
 import type { PerStatementCosts, TransactionCosts } from './overhead.js';
+import type { CpuShares } from './cpu-profile.js';
 import type { TimeSplit } from './profile.js';
 import type { RoundSample, Slowdown, TargetSummary } from './stats.js';
 import type { TargetName } from './targets.js';
@@ -80,6 +81,8 @@ export interface WorkloadReport {
   readonly statementsPerOp: Record<'hourglass' | 'baseline', StatementCount>;
   /** From the instrumented pass after the timed rounds. */
   readonly timeSplit: Record<TargetName, TimeSplit>;
+  /** From the CPU-profiled pass: share of samples per package the innermost frame belongs to. */
+  readonly cpuShares: Record<TargetName, CpuShares>;
   readonly targets: Record<TargetName, { readonly summary: TargetSummary; readonly rounds: readonly RoundSample[] }>;
   /** How many times slower, from per-round ratios over the measured rounds. */
   readonly ratios: { readonly hourglassToRaw: Slowdown; readonly kyselySqlToRaw: Slowdown; readonly hourglassToKyselySql: Slowdown };

@@ -6,6 +6,8 @@ import type { BenchOptions } from './options.js';
 import { measurePerStatementCosts, measureTransactionCosts } from './overhead.js';
 import { describeMachine, describeSource, roundLoad } from './report.js';
 import type { BenchReport, ModeReport, WorkloadReport } from './report.js';
+import { cpuSharesByOwner } from './cpu-profile.js';
+import type { CpuShares } from './cpu-profile.js';
 import { profileOps } from './profile.js';
 import type { TimeSplit } from './profile.js';
 import { median, slowdown, summarizeRounds } from './stats.js';
@@ -58,6 +60,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
     const loads: number[] = [];
     const totalRounds = WARMUP_ROUNDS + options.rounds;
     let splits: Map<Workload, Record<TargetName, TimeSplit>>;
+    let cpuShares: Map<Workload, Record<TargetName, CpuShares>>;
     try {
       for (let round = 0; round < totalRounds; round++) {
         loads.push(loadavg()[0]!);
@@ -70,7 +73,10 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
         }
       }
       progress(`${mode}: instrumented pass`);
-      splits = await profileWorkloads(opened.targets, totalRounds * options.ops, Math.min(MAX_PROFILED_OPS, options.ops));
+      const profiledOps = Math.min(MAX_PROFILED_OPS, options.ops);
+      splits = await profileWorkloads(opened.targets, totalRounds * options.ops, profiledOps);
+      progress(`${mode}: CPU profile`);
+      cpuShares = await cpuProfileWorkloads(opened.targets, totalRounds * options.ops + PROFILE_REPEATS * profiledOps, profiledOps);
     } finally {
       await opened.closeAll();
     }
@@ -81,7 +87,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
       mode,
       pragmas: opened.pragmas,
       loadAverage1m: { min: Math.min(...loads), max: Math.max(...loads) },
-      workloads: WORKLOADS.map((w) => workloadReport(w, samples.get(w)!, splits.get(w)!)),
+      workloads: WORKLOADS.map((w) => workloadReport(w, samples.get(w)!, splits.get(w)!, cpuShares.get(w)!)),
       transactionCosts,
       ...(rowCounts === undefined ? {} : { rowCounts, rowCountsMatch: allEqual(Object.values(rowCounts).map((c) => JSON.stringify(c))) }),
     };
@@ -114,6 +120,27 @@ async function profileWorkloads(targets: readonly BenchTarget[], firstSequence: 
   );
 }
 
+/**
+ * One more untimed round on every target under V8's sampling profiler: which package's code
+ * the CPU was in. Complements the instrumented split, which cannot see inside "other JS".
+ */
+async function cpuProfileWorkloads(targets: readonly BenchTarget[], roundStart: number, ops: number): Promise<Map<Workload, Record<TargetName, CpuShares>>> {
+  const result = new Map<Workload, Record<TargetName, CpuShares>>();
+  for (const workload of WORKLOADS) {
+    const byTarget = {} as Record<TargetName, CpuShares>;
+    for (const target of targets) {
+      byTarget[target.name] = await cpuSharesByOwner(async () => {
+        for (let index = 0; index < ops; index++) {
+          const pending = target.execute(workload, { roundStart, index, opsPerRound: ops });
+          if (pending) await pending;
+        }
+      });
+    }
+    result.set(workload, byTarget);
+  }
+  return result;
+}
+
 /** The median of each part; "other" is what the median total leaves, so the parts still add up. */
 function medianSplit(splits: readonly TimeSplit[]): TimeSplit {
   const of = (pick: (s: TimeSplit) => number) => median(splits.map(pick));
@@ -132,7 +159,12 @@ function medianSplit(splits: readonly TimeSplit[]): TimeSplit {
   };
 }
 
-function workloadReport(workload: Workload, samples: Map<TargetName, RoundSample[]>, timeSplit: Record<TargetName, TimeSplit>): WorkloadReport {
+function workloadReport(
+  workload: Workload,
+  samples: Map<TargetName, RoundSample[]>,
+  timeSplit: Record<TargetName, TimeSplit>,
+  cpuShares: Record<TargetName, CpuShares>,
+): WorkloadReport {
   const rounds = (t: TargetName) => samples.get(t)!;
   const target = (t: TargetName) => ({ summary: summarizeRounds(rounds(t)), rounds: rounds(t) });
   const targets: WorkloadReport['targets'] = { hourglass: target('hourglass'), 'kysely-sql': target('kysely-sql'), raw: target('raw') };
@@ -144,6 +176,7 @@ function workloadReport(workload: Workload, samples: Map<TargetName, RoundSample
       baseline: { statements: timeSplit.raw.statements, transactions: timeSplit.raw.transactions },
     },
     timeSplit,
+    cpuShares,
     targets,
     ratios: {
       hourglassToRaw: slowdown(rounds('hourglass'), rounds('raw')),

@@ -1,5 +1,6 @@
 import type { BenchReport, ModeReport } from './report.js';
 import type { Ratio, Slowdown } from './stats.js';
+import { CODE_OWNERS } from './cpu-profile.js';
 import { TYPICAL_SHARE } from './profile.js';
 import { TARGET_NAMES } from './targets.js';
 import type { TargetName } from './targets.js';
@@ -87,6 +88,18 @@ export function renderTimeSplitTable(mode: ModeReport): string {
   );
 }
 
+/** Share of CPU samples per package, in percent, from the profiled pass. */
+export function renderCpuSharesTable(mode: ModeReport): string {
+  const rows: string[][] = [];
+  for (const workload of mode.workloads) {
+    for (const target of TARGET_NAMES) {
+      const shares = workload.cpuShares[target];
+      rows.push([target === 'hourglass' ? workload.name : '', target, ...CODE_OWNERS.map((o) => fixed(shares[o] * 100, 0))]);
+    }
+  }
+  return renderTable(['workload', 'target', ...CODE_OWNERS.map((o) => `${o} %`)], rows, ['left', 'left', ...CODE_OWNERS.map((): Align => 'right')]);
+}
+
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
   const out: string[] = [
@@ -110,6 +123,10 @@ export function renderReport(report: BenchReport): string {
       `where the time goes, µs per op (instrumented pass after the timed rounds, mean over the fastest ${TYPICAL_SHARE * 100}% of ops; other JS = query builders, validation, promises and the connection mutex, row mapping, the baseline's own glue):`,
       '',
       renderTimeSplitTable(mode),
+      '',
+      'CPU samples by the package of the innermost frame, % (V8 sampling profiler, one more untimed pass; native = SQLite and V8 builtins):',
+      '',
+      renderCpuSharesTable(mode),
       '',
       `hourglass / kysely-sql, mean: ${mode.workloads.map((w) => `${w.name} ${ratio(w.ratios.hourglassToKyselySql.byMean, report.options.rounds)}`).join(', ')}`,
       `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT, fastest of 7 batches): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through the store's Kysely connection ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,

@@ -210,7 +210,7 @@ export const completeTasks: Workload = {
   name: 'complete tasks',
   description: 'completeTasksLessThan: acks 1 task (limit 1)',
   async store(stores, p) {
-    const deleted = await stores.taskQueues.completeTasksLessThan({ ...TASK_QUEUE, ...completeTasksRequest(p) });
+    const deleted = await stores.taskQueues.completeTasksLessThan(completeTasksRequest(p));
     if (deleted !== 1) throw new Error(`completeTasksLessThan deleted ${deleted} tasks, expected 1`);
   },
   baseline(p) {

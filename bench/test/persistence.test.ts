@@ -12,7 +12,11 @@ const run = promisify(execFile);
 const TARGETS = ['hourglass', 'kysely-sql', 'raw'];
 const WORKLOADS = ['create execution', 'update execution', 'create tasks', 'get tasks', 'complete tasks'];
 
-describe.skipIf(!existsSync(entry))('npm run bench (built entry point, tiny --ops)', () => {
+describe('npm run bench (built entry point, tiny --ops)', () => {
+  it('is built (npm run build)', () => {
+    expect(existsSync(entry), `${entry} is missing: run npm run build first`).toBe(true);
+  });
+
   it('reports every workload for every target in both storage modes, and the targets wrote the same rows', async () => {
     const { stdout } = await run(process.execPath, [entry, '--ops', '12', '--rounds', '1', '--output', 'json'], { maxBuffer: 16 * 2 ** 20 });
     const report = JSON.parse(stdout);
@@ -31,6 +35,9 @@ describe.skipIf(!existsSync(entry))('npm run bench (built entry point, tiny --op
         expect(Object.keys(workload.ratios).sort()).toEqual(['hourglassToKyselySql', 'hourglassToRaw', 'kyselySqlToRaw']);
         for (const target of TARGETS) {
           expect(Object.keys(workload.timeSplit[target]).sort()).toEqual(['compileUs', 'otherUs', 'prepareUs', 'sqliteUs', 'statements', 'totalUs', 'transactions']);
+        }
+        for (const target of TARGETS) {
+          expect(Object.keys(workload.cpuShares[target]).sort()).toEqual(['@hourglass/core', '@hourglass/sql', 'bench', 'gc', 'kysely', 'native', 'node', 'other']);
         }
         expect(workload.statementsPerOp.hourglass.statements).toBeGreaterThan(0);
         expect(workload.statementsPerOp.baseline.statements).toBeGreaterThan(0);

@@ -295,14 +295,6 @@ export class HistoryEngine {
     if (!event) throw notFound('close event not found');
     return event;
   }
-
-  newRequestId(given: string | null | undefined): string {
-    return given || randomUUID();
-  }
-
-  static failureMessage(failure: Failure | null | undefined): string {
-    return failure?.message ?? '';
-  }
 }
 
 export function requireWorkflowId(id: string | null | undefined): string {

@@ -10,7 +10,6 @@ import type { MutableState } from './mutable-state.js';
 import { toSearchAttributes } from './search-attributes.js';
 import { encodeMemo } from '../frontend/visibility-mapping.js';
 import type { TimerTaskData, TransferTaskData, VisibilityTaskData } from './task-data.js';
-import { failWorkflowTask } from './workflow-tasks.js';
 import { msFromDuration } from '../grpc/api.js';
 
 /** Thrown when a task must be tried again later (e.g. a child closed before its parent recorded its start). */
@@ -397,6 +396,3 @@ export class TaskExecutor {
     });
   }
 }
-
-export { failWorkflowTask };
-export const RUNNING = WorkflowExecutionStatus.Running;

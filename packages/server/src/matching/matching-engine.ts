@@ -57,11 +57,6 @@ export class MatchingEngine {
     return this.partition(namespaceId, queue, kind).poll(timeoutMs, signal);
   }
 
-  /** When a queue last saw a poller (0 = never), for DescribeTaskQueue. */
-  lastPollMs(namespaceId: string, queue: string, kind: QueueKind): number {
-    return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.lastPollMs ?? 0;
-  }
-
   backlogSize(namespaceId: string, queue: string, kind: QueueKind): number {
     return this.partitions.get(`${namespaceId}\u0000${queue}\u0000${kind === 'workflow' ? 1 : 2}`)?.backlogSize ?? 0;
   }

@@ -34,16 +34,11 @@ export class TaskQueuePartition<T> {
   private readonly outstanding = new Set<number>();
   private readonly waiters: Waiter<T>[] = [];
   private ready: Promise<void> | undefined;
-  lastPollMs = 0;
 
   constructor(
     private readonly store: TaskQueueStore,
     readonly key: TaskQueueKey,
   ) {}
-
-  get waitingPollers(): number {
-    return this.waiters.length;
-  }
 
   get backlogSize(): number {
     return this.backlog.length;
@@ -159,7 +154,6 @@ export class TaskQueuePartition<T> {
 
   /** Waits up to `timeoutMs` for a task; undefined on timeout or when `signal` aborts. */
   async poll(timeoutMs: number, signal: AbortSignal): Promise<Delivery<T> | undefined> {
-    this.lastPollMs = Date.now();
     const immediate = this.ephemeral.shift();
     if (immediate !== undefined) return { data: immediate, done: () => undefined };
     await this.init();
@@ -174,8 +168,7 @@ export class TaskQueuePartition<T> {
         resolve: (task) => {
           clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
-          this.lastPollMs = Date.now();
-          resolve(task);
+                resolve(task);
         },
       };
       const remove = (): void => {

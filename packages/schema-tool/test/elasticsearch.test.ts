@@ -65,7 +65,7 @@ describe('compareIndex', () => {
 
 /** Search servers started by `bash conformance/servers/start.sh <target>`; a server that is not up is a named skip, never a pass. */
 const RUN_DIR = process.env['HOURGLASS_SERVERS_RUN_DIR'] ?? resolve(PACKAGE_ROOT, '..', '..', 'conformance', 'servers', '.run');
-for (const name of ['elasticsearch-7.10.2', 'opensearch-2', 'elasticsearch-6.8.9']) {
+for (const name of ['elasticsearch-7.10.2', 'opensearch-2', 'elasticsearch-6.8.9', 'elasticsearch-8']) {
   const runFile = resolve(RUN_DIR, `${name}.json`);
   if (!existsSync(runFile)) {
     describe.skip(`schema-tool --db elasticsearch on ${name}: not started (bash conformance/servers/start.sh ${name})`, () => {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 /** Run files written by `bash conformance/servers/start.sh <target>`; override the directory for local runs. */
 const RUN_DIR = process.env['HOURGLASS_SERVERS_RUN_DIR'] ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'conformance', 'servers', '.run');
 
-export const SEARCH_TARGETS = ['elasticsearch-7.10.2', 'opensearch-2', 'elasticsearch-6.8.9'] as const;
+export const SEARCH_TARGETS = ['elasticsearch-7.10.2', 'opensearch-2', 'elasticsearch-6.8.9', 'elasticsearch-8'] as const;
 
 export type SearchServer = { readonly name: string; readonly url: string } | { readonly name: string; readonly url: undefined; readonly reason: string };
 

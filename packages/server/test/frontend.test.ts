@@ -276,3 +276,48 @@ describe('workflow id policies', () => {
     await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
   });
 });
+
+describe('workflow-level timers', () => {
+  test('a run past its execution timeout is timed out', { timeout: 15_000 }, async () => {
+    const workflowId = `exec-timeout-${randomUUID()}`;
+    await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 't' },
+      taskQueue: { name: `nobody-${randomUUID()}` },
+      workflowExecutionTimeout: { seconds: 1 },
+      requestId: randomUUID(),
+    });
+    // The server's long poll is 500 ms here, so the wait for the close event takes a few rounds.
+    let closed;
+    for (let i = 0; i < 10 && !closed?.history?.events?.length; i++) {
+      closed = await service().getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId },
+        waitNewEvent: true,
+        historyEventFilterType: 2,
+        nextPageToken: closed?.nextPageToken ?? null,
+      });
+    }
+    expect(closed?.history?.events?.[0]?.eventType).toBe(4); // WORKFLOW_EXECUTION_TIMED_OUT
+  });
+
+  test('a start delay holds back the first workflow task', { timeout: 15_000 }, async () => {
+    const taskQueue = `delayed-${randomUUID()}`;
+    const started = Date.now();
+    await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId: `delayed-${randomUUID()}`,
+      workflowType: { name: 't' },
+      taskQueue: { name: taskQueue },
+      workflowStartDelay: { seconds: 1 },
+      requestId: randomUUID(),
+    });
+    let task;
+    for (let i = 0; i < 5 && !task?.taskToken?.length; i++) {
+      task = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(task?.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff?.seconds).toBeTruthy();
+  });
+});

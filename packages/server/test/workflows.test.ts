@@ -130,6 +130,23 @@ describe('messages', () => {
 });
 
 describe('workflow composition', () => {
+  test('a workflow signals another workflow', { timeout: 20_000 }, async () => {
+    const target = await env.client.workflow.start('counter', { taskQueue, workflowId: id('signal-target') });
+    await env.client.workflow.execute('signalsOther', { taskQueue, workflowId: id('signaller'), args: [target.workflowId] });
+    expect(await target.result()).toBe(5);
+  });
+
+  test('signalling a workflow that does not exist fails in the sender', { timeout: 20_000 }, async () => {
+    expect(await env.client.workflow.execute('signalsMissing', { taskQueue, workflowId: id('signal-missing') })).toMatch(/^failed: /);
+  });
+
+  test('a workflow cancels another workflow', { timeout: 20_000 }, async () => {
+    const target = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id('cancel-target') });
+    await env.client.workflow.execute('cancelsOther', { taskQueue, workflowId: id('canceller'), args: [target.workflowId] });
+    await expect(target.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect((await target.describe()).status.name).toBe('CANCELLED');
+  });
+
   test('a child workflow runs and its result reaches the parent', { timeout: 20_000 }, async () => {
     const result = await env.client.workflow.execute('parent', { taskQueue, workflowId: id('parent'), args: ['child'] });
     expect(result).toBe('parent got: Hello, child!');

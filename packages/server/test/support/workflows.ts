@@ -9,6 +9,7 @@ import {
   defineSignal,
   defineUpdate,
   executeChild,
+  getExternalWorkflowHandle,
   startChild,
   proxyActivities,
   setHandler,
@@ -153,4 +154,23 @@ export async function activityStartToCloseTimeout(): Promise<string> {
 export async function parentLeavesChildRunning(): Promise<string> {
   const child = await startChild(waitsForever, { workflowId: `${workflowInfo().workflowId}-child` });
   return child.workflowId;
+}
+
+export async function signalsOther(targetWorkflowId: string): Promise<void> {
+  const target = getExternalWorkflowHandle(targetWorkflowId);
+  await target.signal(addSignal, 5);
+  await target.signal(finishSignal);
+}
+
+export async function cancelsOther(targetWorkflowId: string): Promise<void> {
+  await getExternalWorkflowHandle(targetWorkflowId).cancel();
+}
+
+export async function signalsMissing(): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(`missing-${workflowInfo().workflowId}`).signal(finishSignal);
+    return 'signalled';
+  } catch (err) {
+    return `failed: ${(err as Error).name}`;
+  }
 }

@@ -33,6 +33,15 @@ describe('activities', () => {
   });
 });
 
+describe('local activities', () => {
+  test('a local activity runs in the worker and its marker is recorded', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.start('localActivity', { taskQueue, workflowId: id('local'), args: ['local'] });
+    expect(await handle.result()).toBe('Hello, local!');
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+  });
+});
+
 describe('activity timeouts', () => {
   test('an activity that runs past its start-to-close timeout times out', { timeout: 20_000 }, async () => {
     const result = await env.client.workflow.execute('activityStartToCloseTimeout', { taskQueue, workflowId: id('stc') });

@@ -12,6 +12,7 @@ import {
   getExternalWorkflowHandle,
   startChild,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -173,4 +174,10 @@ export async function signalsMissing(): Promise<string> {
   } catch (err) {
     return `failed: ${(err as Error).name}`;
   }
+}
+
+const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '10 seconds' });
+
+export async function localActivity(name: string): Promise<string> {
+  return local.greet(name);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import { decodeJsonBlob, encodeJsonBlob, NotFoundError, TaskCategories } from '@hourglass/core';
@@ -121,6 +122,8 @@ export class HourglassServer {
     const grpc = new Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
     const started: { server?: HourglassServer } = {};
     const stopping = new AbortController();
+    // Every call in flight listens for shutdown on this one signal.
+    setMaxListeners(0, stopping.signal);
     const hooks: ServiceHooks = {
       stopping: stopping.signal,
       admit(ctx: CallContext, request: object) {

@@ -24,7 +24,7 @@ export interface RunRef {
 export interface StartOptions extends Omit<NewRunParams, 'namespaceId' | 'namespace'> {
   reusePolicy?: number;
   conflictPolicy?: number;
-  /** Applied to the run that ends up current (new or existing), in the same write. */
+  /** Applied to the run that ends up current: in the start write for a new run, right after it for an existing one. */
   signal?: { name: string; input?: Payloads | null; header?: Header | null; identity?: string | null };
 }
 

@@ -117,9 +117,11 @@ export class RunRepository {
       const mutation = mutationOf(txn.ms, expected, built[0]!);
       const newSnapshot = newRun ? snapshotOf(newRun.ms, built[1]!) : undefined;
       const request = { shardId: shard.shardId, rangeId: shard.rangeId, mutation, ...(newSnapshot ? { newSnapshot } : {}) };
-      const wasRunningOrClosingNow = !closing || txn.events.some((e) => isCloseEventType(Number(e.eventType)));
+      // The current-run row follows runs that are open or close in this write; a run closed earlier
+      // is written without it, since the row may already point at a newer run of the same id.
+      const keepsCurrentRow = !closing || txn.events.some((e) => isCloseEventType(Number(e.eventType)));
       try {
-        await this.stores.executions.updateWorkflowExecution({ ...request, mode: wasRunningOrClosingNow ? 'update-current' : 'ignore-current' });
+        await this.stores.executions.updateWorkflowExecution({ ...request, mode: keepsCurrentRow ? 'update-current' : 'ignore-current' });
       } catch (err) {
         // A run that is no longer current (a newer run took the id) is written without touching the current row.
         if (err instanceof CurrentWorkflowConditionFailedError && !newRun) {

@@ -1,0 +1,11 @@
+export { loadServerConfig, parseServerConfigText, PROCESS_ENVIRONMENT } from './load-config.js';
+export { parseServerConfig } from './parse-config.js';
+export type { ConfigEnvironment } from './parse-config.js';
+export { ConfigError, formatProblem } from './problems.js';
+export type { ConfigProblem } from './problems.js';
+export type * from './server-config.js';
+export { openConfiguredStores } from './open-stores.js';
+export type { ConfiguredStores } from './open-stores.js';
+export { startServerFromConfig } from './start-from-config.js';
+export { HourglassServer } from '../server.js';
+export { createLogger } from '../util/logger.js';

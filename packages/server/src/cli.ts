@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { openSqlStores } from '@hourglass/sql';
+import { startFromConfigCommand } from './config/start-command.js';
 import { parseDynamicConfig, parseSearchAttributeFlags } from './dev-config.js';
 import { HourglassServer } from './server.js';
 import { NamespaceRegistry } from './frontend/namespace-registry.js';
@@ -8,6 +9,7 @@ import { createLogger, isLogLevel } from './util/logger.js';
 import type { LogFormat } from './util/logger.js';
 
 const USAGE = `Usage: hourglass server start-dev [options]
+       hourglass server start --config <file>   (production stores; see server start --help)
 
 Runs a Temporal-compatible development server on SQLite.
 
@@ -129,6 +131,7 @@ async function startDev(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
   if (group === 'server' && command === 'start-dev') return startDev(rest);
+  if (group === 'server' && command === 'start') return startFromConfigCommand(rest);
   if (group === undefined || group === '-h' || group === '--help' || group === 'help') {
     process.stdout.write(USAGE);
     return;

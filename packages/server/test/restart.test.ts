@@ -49,3 +49,31 @@ test('a server killed mid-workflow restarts from its SQLite file with the timer 
     expect(await waitForExit(second.process)).toBe(0);
   }
 });
+
+test('a worker that stays up carries on when the server is killed and restarted on the same port', { timeout: 90_000 }, async () => {
+  const db = join(dir, 'same-port.db');
+  const taskQueue = `restart-port-${randomUUID()}`;
+  const workflowId = `restart-port-${randomUUID()}`;
+  const first = await startCliServer(['--db-filename', db]);
+  const worker = await startWorker(first.address, taskQueue);
+  const connection = await Connection.connect({ address: first.address });
+  try {
+    const client = new Client({ connection });
+    const handle = await client.workflow.start('durableSleep', { taskQueue, workflowId, args: [2000] });
+    await expect
+      .poll(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes), { timeout: 10_000 })
+      .toBe(true);
+    first.process.kill('SIGKILL');
+    await waitForExit(first.process);
+    const second = await startCliServer(['--db-filename', db], first.port);
+    try {
+      expect(await client.workflow.getHandle(workflowId).result()).toBe('woke up');
+    } finally {
+      second.process.kill('SIGTERM');
+      await waitForExit(second.process);
+    }
+  } finally {
+    await connection.close();
+    await worker.stop().catch(() => undefined);
+  }
+});

@@ -39,13 +39,14 @@ export async function freePort(): Promise<number> {
 export interface CliServer {
   readonly process: ChildProcess;
   readonly address: string;
+  readonly port: number;
   readonly output: () => string;
 }
 
 /** Starts `hourglass server start-dev` as a child process and waits until it answers. */
-export async function startCliServer(args: string[]): Promise<CliServer> {
+export async function startCliServer(args: string[], fixedPort?: number): Promise<CliServer> {
   requireBuiltCli();
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, [CLI_PATH, 'server', 'start-dev', '--port', String(port), '--headless', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -64,7 +65,7 @@ export async function startCliServer(args: string[]): Promise<CliServer> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return { process: child, address, output: () => output };
+  return { process: child, address, port, output: () => output };
 }
 
 export async function waitForExit(child: ChildProcess): Promise<number | null> {

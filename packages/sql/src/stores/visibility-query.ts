@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import { InvalidPersistenceRequestError, foldQuery } from '@hourglass/core';
-import type { ComparisonExpr, QueryAttribute, QueryExpr, QueryScalar, VisibilityQuery } from '@hourglass/core';
-import type { SearchAttributeSql } from '../dialects/dialect.js';
+import type { ComparisonExpr, QueryAttribute, QueryExpr, QueryScalar, SearchAttributeType, VisibilityQuery } from '@hourglass/core';
+import type { VisibilityTextSearch } from '../dialects/visibility-text-search.js';
+import { words } from '../dialects/sqlite-search-attributes.js';
 import type { ExecutionsVisibilityTable } from '../tables.js';
 
 type Column = keyof ExecutionsVisibilityTable;
@@ -27,70 +28,119 @@ const SYSTEM_COLUMNS: ReadonlyMap<string, Column> = new Map<string, Column>([
   ['RootRunId', 'root_run_id'],
 ]);
 
+type ScalarType = Exclude<SearchAttributeType, 'KeywordList' | 'Text'>;
+
+/** The typed column of executions_visibility_attribute_values that holds each scalar type. */
+const VALUE_COLUMNS: Readonly<Record<ScalarType, string>> = {
+  Keyword: 'string_value',
+  Int: 'int_value',
+  Datetime: 'int_value',
+  Bool: 'int_value',
+  Double: 'double_value',
+};
+
+const RUN = sql.ref('executions_visibility.run_id');
+
 /**
- * Translates a validated list-filter query into a WHERE condition.
+ * Translates a validated list-filter query into a WHERE condition on `executions_visibility`.
+ *
+ * A custom attribute is found by its name and the type the parser resolved it to, among the
+ * typed rows written with the run (schema v1.2): a value stored under another type never
+ * matches. Each predicate on a custom attribute becomes `run_id IN (runs of this namespace whose
+ * value satisfies it)`, a lookup on the per-type index that every database can drive the query
+ * with.
  *
  * Logic is two-valued: a predicate on an attribute the run does not have is false, the negated
  * predicates included (`A != 'x'`, `A NOT IN (…)` only match runs that have A, as in Temporal's
  * SQL stores), while NOT is the exact complement of its operand (`NOT A = 'x'` matches runs
  * without A). Only IS NULL matches a missing attribute directly.
  */
-export function queryCondition(query: VisibilityQuery, attributes: SearchAttributeSql): RawBuilder<SqlBool> | undefined {
+export function queryCondition(query: VisibilityQuery, namespaceId: string, text: VisibilityTextSearch): RawBuilder<SqlBool> | undefined {
   if (query.orderBy.length > 0) throw new InvalidPersistenceRequestError('the SQL visibility store does not support ORDER BY in list filters');
   if (query.where === undefined) return undefined;
-  return sql<SqlBool>`(${translate(query.where, attributes)})`;
+  return sql<SqlBool>`(${new Translator(namespaceId, text).translate(query.where)})`;
 }
 
-function translate(expr: QueryExpr, attributes: SearchAttributeSql): RawBuilder<SqlBool> {
-  return foldQuery<RawBuilder<SqlBool>>(expr, {
-    and: (operands) => sql<SqlBool>`(${sql.join(operands, sql` and `)})`,
-    or: (operands) => sql<SqlBool>`(${sql.join(operands, sql` or `)})`,
-    // IS NOT TRUE, not NOT: a NULL (missing attribute) operand is false, so its complement is true.
-    not: (operand) => sql<SqlBool>`((${operand}) is not true)`,
-    comparison: (node) => comparison(node, attributes),
-    in: (node) => {
-      if (node.attribute.type === 'KeywordList') {
-        const contains = attributes.listContainsAny(node.attribute.name, node.values as string[]);
-        return node.negated ? sql<SqlBool>`(${attributes.listPresent(node.attribute.name)} and not ${contains})` : contains;
-      }
-      const values = sql.join(node.values.map(bindable));
-      return sql<SqlBool>`(${scalar(node.attribute, attributes)} ${sql.raw(node.negated ? 'not in' : 'in')} (${values}))`;
-    },
-    between: (node) => {
-      const column = scalar(node.attribute, attributes);
-      return sql<SqlBool>`(${column} ${sql.raw(node.negated ? 'not between' : 'between')} ${node.lower} and ${node.upper})`;
-    },
-    startsWith: (node) => {
-      const column = scalar(node.attribute, attributes);
-      const match = attributes.startsWith(column, node.prefix);
-      return node.negated ? sql<SqlBool>`(${column} is not null and not ${match})` : match;
-    },
-    isNull: (node) => {
-      const present = node.attribute.type === 'KeywordList' ? attributes.listPresent(node.attribute.name) : sql<SqlBool>`(${scalar(node.attribute, attributes)} is not null)`;
-      return node.negated ? present : sql<SqlBool>`(not ${present})`;
-    },
-  });
-}
+class Translator {
+  constructor(
+    private readonly namespaceId: string,
+    private readonly text: VisibilityTextSearch,
+  ) {}
 
-function comparison(node: ComparisonExpr, attributes: SearchAttributeSql): RawBuilder<SqlBool> {
-  const { attribute, operator, value } = node;
-  if (attribute.type === 'KeywordList' || attribute.type === 'Text') {
-    // The type checker only allows = and != here: membership for lists, matching for text.
-    const present = attribute.type === 'KeywordList' ? attributes.listPresent(attribute.name) : sql<SqlBool>`(${scalar(attribute, attributes)} is not null)`;
-    const matches = attribute.type === 'KeywordList' ? attributes.listContainsAny(attribute.name, [value as string]) : attributes.textMatches(scalar(attribute, attributes), value as string);
-    return operator === '=' ? matches : sql<SqlBool>`(${present} and not ${matches})`;
+  translate(expr: QueryExpr): RawBuilder<SqlBool> {
+    return foldQuery<RawBuilder<SqlBool>>(expr, {
+      and: (operands) => sql<SqlBool>`(${sql.join(operands, sql` and `)})`,
+      or: (operands) => sql<SqlBool>`(${sql.join(operands, sql` or `)})`,
+      // IS NOT TRUE, not NOT: a NULL (an absent system value such as CloseTime) operand is false, so its complement is true.
+      not: (operand) => sql<SqlBool>`((${operand}) is not true)`,
+      comparison: (node) => this.comparison(node),
+      in: (node) => {
+        if (node.attribute.type === 'KeywordList') {
+          const contains = this.listContains(node.attribute.name, node.values as string[]);
+          return node.negated ? sql<SqlBool>`(${this.present(node.attribute)} and not ${contains})` : contains;
+        }
+        return this.scalar(node.attribute, (column) => sql<SqlBool>`${column} ${sql.raw(node.negated ? 'not in' : 'in')} (${sql.join(node.values.map(bindable))})`);
+      },
+      between: (node) =>
+        this.scalar(node.attribute, (column) => sql<SqlBool>`${column} ${sql.raw(node.negated ? 'not between' : 'between')} ${node.lower} and ${node.upper}`),
+      startsWith: (node) =>
+        this.scalar(node.attribute, (column) => {
+          const match = this.text.startsWith(column, node.prefix);
+          return node.negated ? sql<SqlBool>`not ${match}` : match;
+        }),
+      isNull: (node) => {
+        const present = this.present(node.attribute);
+        return node.negated ? present : sql<SqlBool>`(not ${present})`;
+      },
+    });
   }
-  return sql<SqlBool>`(${scalar(attribute, attributes)} ${sql.raw(SQL_OPERATORS[operator])} ${bindable(value)})`;
+
+  private comparison(node: ComparisonExpr): RawBuilder<SqlBool> {
+    const { attribute, operator, value } = node;
+    if (attribute.type === 'KeywordList' || attribute.type === 'Text') {
+      // The type checker only allows = and != here: membership for lists, matching for text.
+      const matches = attribute.type === 'KeywordList' ? this.listContains(attribute.name, [value as string]) : this.textMatches(attribute, value as string);
+      return operator === '=' ? matches : sql<SqlBool>`(${this.present(attribute)} and not ${matches})`;
+    }
+    return this.scalar(attribute, (column) => sql<SqlBool>`${column} ${sql.raw(SQL_OPERATORS[operator])} ${bindable(value)}`);
+  }
+
+  /** `condition` on the attribute's value: on the row's column for system attributes, else among the run's typed values. */
+  private scalar(attribute: QueryAttribute, condition: (column: RawBuilder<unknown>) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+    const column = attribute.system ? SYSTEM_COLUMNS.get(attribute.name) : undefined;
+    if (column !== undefined) return sql<SqlBool>`(${condition(sql`${sql.ref(`executions_visibility.${column}`)}`)})`;
+    if (attribute.type === 'KeywordList' || attribute.type === 'Text') {
+      throw new InvalidPersistenceRequestError(`${attribute.type} attribute '${attribute.name}' has no single value to compare`);
+    }
+    const value = sql.ref(VALUE_COLUMNS[attribute.type]);
+    return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_attribute_values
+      where namespace_id = ${this.namespaceId} and name = ${attribute.name} and type = ${attribute.type} and ${condition(sql`${value}`)}))`;
+  }
+
+  /** Whether the run has the attribute (with the resolved type). */
+  private present(attribute: QueryAttribute): RawBuilder<SqlBool> {
+    const column = attribute.system ? SYSTEM_COLUMNS.get(attribute.name) : undefined;
+    if (column !== undefined) return sql<SqlBool>`(${sql.ref(`executions_visibility.${column}`)} is not null)`;
+    return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_attribute_values
+      where namespace_id = ${this.namespaceId} and name = ${attribute.name} and type = ${attribute.type}))`;
+  }
+
+  /** Whether the run's KeywordList holds at least one of `values`. */
+  private listContains(name: string, values: readonly string[]): RawBuilder<SqlBool> {
+    if (values.length === 0) return sql<SqlBool>`(1 = 0)`;
+    return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_keyword_lists
+      where namespace_id = ${this.namespaceId} and name = ${name} and value in (${sql.join(values)})))`;
+  }
+
+  /** Every word of `query` is a word of the Text value, ignoring case; a query without words matches nothing. */
+  private textMatches(attribute: QueryAttribute, query: string): RawBuilder<SqlBool> {
+    const wanted = [...new Set(words(query))];
+    if (wanted.length === 0) return sql<SqlBool>`(1 = 0)`;
+    return sql<SqlBool>`(${RUN} in (${this.text.runsWithWords(this.namespaceId, attribute.name, wanted)}))`;
+  }
 }
 
 const SQL_OPERATORS: Readonly<Record<ComparisonExpr['operator'], string>> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
-
-function scalar(attribute: QueryAttribute, attributes: SearchAttributeSql): RawBuilder<unknown> {
-  const column = attribute.system ? SYSTEM_COLUMNS.get(attribute.name) : undefined;
-  if (column !== undefined) return sql`${sql.ref(`executions_visibility.${column}`)}`;
-  if (attribute.type === 'KeywordList') throw new InvalidPersistenceRequestError(`KeywordList attribute '${attribute.name}' has no single value to compare`);
-  return attributes.value(attribute.name, attribute.type);
-}
 
 /** Booleans are stored and compared as 1/0, which every driver can bind. */
 function bindable(value: QueryScalar): string | number {

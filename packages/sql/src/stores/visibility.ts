@@ -4,20 +4,26 @@ import { InvalidPersistenceRequestError, NotFoundError, WorkflowExecutionStatus 
 import type {
   CountWorkflowExecutionsRequest,
   CountWorkflowExecutionsResponse,
+  CustomSearchAttributes,
   ListWorkflowExecutionsRequest,
   Page,
   VisibilityFilter,
   VisibilityRecord,
   VisibilityStore,
 } from '@hourglass/core';
-import type { DialectBehaviour } from '../dialects/dialect.js';
+import { visibilityTextSearch } from '../dialects/visibility-text-search.js';
+import type { VisibilityTextSearch } from '../dialects/visibility-text-search.js';
 import { decodeCursor, fetchSize, toPage } from '../paging.js';
 import type { Db, SqlRunner } from '../runner.js';
 import type { ExecutionsVisibilityTable } from '../tables.js';
 import { requireId, requireObject } from '../validate.js';
 import { int } from '../values.js';
+import { attributeRows, deleteAttributeRows, writeAttributeRows } from './visibility-attribute-rows.js';
 import { toRecord, toRow, validateFilter, validateRecord } from './visibility-records.js';
 import { queryCondition } from './visibility-query.js';
+import { SearchAttributeRegistry } from './visibility-registry.js';
+import { decodeSearchAttributes } from './search-attributes.js';
+import { withVisibilityTables } from './visibility-tables.js';
 
 const RUNNING = WorkflowExecutionStatus.Running;
 
@@ -26,18 +32,33 @@ const OPEN = 0;
 const CLOSED = 1;
 
 /**
- * Visibility records in `executions_visibility`, one row per run. Lists are ordered open runs
- * first, then newest start time, then run id, and paged by keyset on exactly that order.
+ * Visibility records in `executions_visibility`, one row per run, with their search attributes
+ * also written typed and indexed (schema v1.2) for list-filter queries. Lists are ordered open
+ * runs first, then newest start time, then run id, and paged by keyset on exactly that order.
  */
 export class SqlVisibilityStore implements VisibilityStore {
-  constructor(private readonly runner: SqlRunner) {}
+  private readonly text: VisibilityTextSearch;
+  private readonly registry: SearchAttributeRegistry;
+  private readonly sqlite: boolean;
+
+  constructor(private readonly runner: SqlRunner) {
+    this.text = visibilityTextSearch(runner.dialect.name);
+    this.registry = new SearchAttributeRegistry(runner);
+    this.sqlite = runner.dialect.name === 'sqlite';
+  }
 
   async recordWorkflowExecutionStarted(record: VisibilityRecord): Promise<void> {
     validateRecord(record);
-    // A start never overwrites: a start task delivered after the close must not reopen the run.
-    await this.runner.run((db) =>
-      db.insertInto('executions_visibility').values(toRow(record)).modifyEnd(this.runner.dialect.insertIgnoreClause(['namespace_id', 'run_id'])).execute(),
-    );
+    await this.runner.write(async (tx) => {
+      // A start never overwrites: a start task delivered after the close must not reopen the run.
+      await tx.insertInto('executions_visibility').values(toRow(record)).modifyEnd(this.runner.dialect.insertIgnoreClause(['namespace_id', 'run_id'])).execute();
+      // Whichever write won, the indexed attributes follow the row as it now stands (read under its lock).
+      const row = await this.runner.dialect
+        .lockRows(tx.selectFrom('executions_visibility').select('search_attributes').where('namespace_id', '=', record.namespaceId).where('run_id', '=', record.runId), 'update')
+        .executeTakeFirstOrThrow();
+      const attributes = decodeSearchAttributes(row.search_attributes, `executions_visibility ${record.namespaceId}/${record.runId}`);
+      await writeAttributeRows(withVisibilityTables(tx), record.namespaceId, record.runId, attributeRows(record.namespaceId, record.runId, attributes, this.text), this.sqlite);
+    });
   }
 
   async recordWorkflowExecutionClosed(record: VisibilityRecord): Promise<void> {
@@ -53,7 +74,22 @@ export class SqlVisibilityStore implements VisibilityStore {
   async deleteWorkflowExecution(namespaceId: string, runId: string): Promise<void> {
     requireId(namespaceId, 'namespaceId');
     requireId(runId, 'runId');
-    await this.runner.run((db) => db.deleteFrom('executions_visibility').where('namespace_id', '=', namespaceId).where('run_id', '=', runId).execute());
+    await this.runner.write(async (tx) => {
+      await tx.deleteFrom('executions_visibility').where('namespace_id', '=', namespaceId).where('run_id', '=', runId).execute();
+      await deleteAttributeRows(withVisibilityTables(tx), namespaceId, runId, this.sqlite);
+    });
+  }
+
+  addSearchAttributes(namespaceId: string, attributes: CustomSearchAttributes): Promise<void> {
+    return this.registry.add(namespaceId, attributes);
+  }
+
+  removeSearchAttributes(namespaceId: string, names: readonly string[]): Promise<void> {
+    return this.registry.remove(namespaceId, names);
+  }
+
+  getSearchAttributes(namespaceId: string): Promise<CustomSearchAttributes> {
+    return this.registry.get(namespaceId);
   }
 
   async getWorkflowExecution(namespaceId: string, runId: string): Promise<VisibilityRecord> {
@@ -70,7 +106,7 @@ export class SqlVisibilityStore implements VisibilityStore {
     requireObject(request, 'request');
     requireId(request.namespaceId, 'namespaceId');
     validateFilter(request.filter);
-    const query = queryConditionOf(this.runner.dialect, request.filter);
+    const query = queryConditionOf(request.namespaceId, request.filter, this.text);
     const limit = fetchSize(request);
     const cursor = decodeCursor(request.nextPageToken, ['number', 'number', 'string']);
     if (cursor && cursor[0] !== 0 && cursor[0] !== 1) throw new InvalidPersistenceRequestError('malformed next page token');
@@ -104,8 +140,8 @@ export class SqlVisibilityStore implements VisibilityStore {
     if (request.groupByStatus !== undefined && typeof request.groupByStatus !== 'boolean') {
       throw new InvalidPersistenceRequestError('groupByStatus must be a boolean');
     }
-    const grouped = request.groupByStatus === true;
-    const query = queryConditionOf(this.runner.dialect, request.filter);
+    const grouped = request.groupByStatus === true || groupsByStatus(request.filter);
+    const query = queryConditionOf(request.namespaceId, request.filter, this.text);
     if (matchesNothing(request.filter)) return grouped ? { count: 0, groups: [] } : { count: 0 };
     if (!grouped) {
       const row = await this.runner.run((db) =>
@@ -129,9 +165,12 @@ export class SqlVisibilityStore implements VisibilityStore {
   private async replace(record: VisibilityRecord): Promise<void> {
     const row = toRow(record);
     const { namespace_id: _ns, run_id: _run, ...updates } = row;
-    await this.runner.run((db) =>
-      db.insertInto('executions_visibility').values(row).modifyEnd(this.runner.dialect.upsertClause(['namespace_id', 'run_id'], Object.keys(updates))).execute(),
-    );
+    const attributes = attributeRows(record.namespaceId, record.runId, record.searchAttributes, this.text);
+    await this.runner.write(async (tx) => {
+      // The upsert takes the run's row lock first, so concurrent writers of one run replace its attribute rows one after the other.
+      await tx.insertInto('executions_visibility').values(row).modifyEnd(this.runner.dialect.upsertClause(['namespace_id', 'run_id'], Object.keys(updates))).execute();
+      await writeAttributeRows(withVisibilityTables(tx), record.namespaceId, record.runId, attributes, this.sqlite);
+    });
   }
 }
 
@@ -150,13 +189,19 @@ function filtered(db: Db, namespaceId: string, filter: VisibilityFilter | undefi
   return q;
 }
 
-/** The filter's list-filter query as a condition; a dialect without the translation refuses it rather than ignore it. */
-function queryConditionOf(dialect: DialectBehaviour, filter: VisibilityFilter | undefined): RawBuilder<SqlBool> | undefined {
+function queryConditionOf(namespaceId: string, filter: VisibilityFilter | undefined, text: VisibilityTextSearch): RawBuilder<SqlBool> | undefined {
   if (filter?.query === undefined) return undefined;
-  if (dialect.searchAttributes === undefined) {
-    throw new InvalidPersistenceRequestError(`the ${dialect.name} visibility store does not evaluate list-filter queries yet`);
+  return queryCondition(filter.query, namespaceId, text);
+}
+
+/** `GROUP BY ExecutionStatus` in the query; the parser allows no other grouping, and neither does this store. */
+function groupsByStatus(filter: VisibilityFilter | undefined): boolean {
+  const groupBy = filter?.query?.groupBy ?? [];
+  if (groupBy.length === 0) return false;
+  if (groupBy.length > 1 || groupBy[0]?.name !== 'ExecutionStatus') {
+    throw new InvalidPersistenceRequestError('the SQL visibility store can only group counts by ExecutionStatus');
   }
-  return queryCondition(filter.query, dialect.searchAttributes);
+  return true;
 }
 
 /** `status IN ()` is not valid SQL; an empty status list simply selects no run. */

@@ -1,0 +1,79 @@
+import { AlreadyExistsError, InvalidPersistenceRequestError, NotFoundError, SYSTEM_SEARCH_ATTRIBUTES } from '@hourglass/core';
+import type { CustomSearchAttributes, SearchAttributeType } from '@hourglass/core';
+import type { SqlRunner } from '../runner.js';
+import { requireId, requireObject } from '../validate.js';
+import { withVisibilityTables } from './visibility-tables.js';
+
+const TYPES: ReadonlySet<string> = new Set<SearchAttributeType>(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList']);
+
+/** ASCII letter, then ASCII letters, digits or `_`, at most 255 characters (the core contract). */
+const VALID_NAME = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
+
+function requireAttributeName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !VALID_NAME.test(name)) {
+    throw new InvalidPersistenceRequestError(`search attribute name ${JSON.stringify(name)} must start with an ASCII letter, continue with ASCII letters, digits or _, and be at most 255 characters`);
+  }
+  if (SYSTEM_SEARCH_ATTRIBUTES.has(name)) throw new InvalidPersistenceRequestError(`'${name}' is a system search attribute and cannot be registered`);
+}
+
+/**
+ * The per-namespace catalogue of custom search attributes (`visibility_search_attributes`).
+ * Each call is one transaction, so a failing call changes nothing.
+ */
+export class SearchAttributeRegistry {
+  constructor(private readonly runner: SqlRunner) {}
+
+  async add(namespaceId: string, attributes: CustomSearchAttributes): Promise<void> {
+    requireId(namespaceId, 'namespaceId');
+    requireObject(attributes, 'attributes');
+    const wanted = Object.entries(attributes);
+    for (const [name, type] of wanted) {
+      requireAttributeName(name);
+      if (typeof type !== 'string' || !TYPES.has(type)) throw new InvalidPersistenceRequestError(`search attribute '${name}' has unknown type ${JSON.stringify(type)}`);
+    }
+    await this.runner.write(async (tx) => {
+      const db = withVisibilityTables(tx);
+      const existing = await this.read(db, namespaceId);
+      const fresh = wanted.filter(([name, type]) => {
+        const registered = existing.get(name);
+        if (registered !== undefined && registered !== type) {
+          throw new AlreadyExistsError(`search attribute '${name}' is already registered in namespace ${namespaceId} as ${registered}, not ${type}`);
+        }
+        return registered === undefined;
+      });
+      if (fresh.length === 0) return;
+      await db
+        .insertInto('visibility_search_attributes')
+        .values(fresh.map(([name, type]) => ({ namespace_id: namespaceId, name, type })))
+        .execute();
+    });
+  }
+
+  async remove(namespaceId: string, names: readonly string[]): Promise<void> {
+    requireId(namespaceId, 'namespaceId');
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new InvalidPersistenceRequestError('names must be an array of strings');
+    if (names.length === 0) return;
+    await this.runner.write(async (tx) => {
+      const db = withVisibilityTables(tx);
+      const existing = await this.read(db, namespaceId);
+      const missing = names.filter((n) => !existing.has(n));
+      if (missing.length > 0) throw new NotFoundError(`search attributes ${missing.map((n) => `'${n}'`).join(', ')} are not registered in namespace ${namespaceId}`);
+      await db
+        .deleteFrom('visibility_search_attributes')
+        .where('namespace_id', '=', namespaceId)
+        .where('name', 'in', [...new Set(names)])
+        .execute();
+    });
+  }
+
+  async get(namespaceId: string): Promise<CustomSearchAttributes> {
+    requireId(namespaceId, 'namespaceId');
+    const registered = await this.runner.run((db) => this.read(withVisibilityTables(db), namespaceId));
+    return Object.fromEntries(registered);
+  }
+
+  private async read(db: ReturnType<typeof withVisibilityTables>, namespaceId: string): Promise<Map<string, SearchAttributeType>> {
+    const rows = await db.selectFrom('visibility_search_attributes').select(['name', 'type']).where('namespace_id', '=', namespaceId).orderBy('name').execute();
+    return new Map(rows.map((r) => [r.name, r.type as SearchAttributeType]));
+  }
+}

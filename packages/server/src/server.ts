@@ -162,7 +162,8 @@ export class HourglassServer {
     grpc.addService(health.definition, health.implementation as UntypedServiceImplementation);
 
     const port = await new Promise<number>((resolve, reject) => {
-      grpc.bindAsync(`${options.ip ?? '127.0.0.1'}:${options.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      const host = options.ip ?? '127.0.0.1';
+      grpc.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${options.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
     const server = new HourglassServer(grpc, port, processors, matching, stores, log, stopping);
     started.server = server;

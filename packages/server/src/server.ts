@@ -158,7 +158,7 @@ export class HourglassServer {
     const operator = buildService(OPERATOR_SERVICE, { unary: operatorHandlers(namespaces) }, hooks);
     grpc.addService(workflow.definition, workflow.implementation);
     grpc.addService(operator.definition, operator.implementation);
-    const health = healthService();
+    const health = healthService(() => !stopping.signal.aborted);
     grpc.addService(health.definition, health.implementation as UntypedServiceImplementation);
 
     const port = await new Promise<number>((resolve, reject) => {

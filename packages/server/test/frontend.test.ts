@@ -43,9 +43,10 @@ describe('system and cluster info', () => {
     expect(info.historyShardCount).toBe(1);
   });
 
-  test('the gRPC health service answers SERVING', async () => {
-    const health = await connection.healthService.check({});
-    expect(health.status).toBe(1);
+  test('the gRPC health service answers SERVING for the server and its services, NOT_FOUND for others', async () => {
+    expect((await connection.healthService.check({})).status).toBe(1);
+    expect((await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' })).status).toBe(1);
+    expect(await grpcCode(connection.healthService.check({ service: 'no.such.Service' }))).toBe(status.NOT_FOUND);
   });
 });
 

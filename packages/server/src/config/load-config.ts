@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigEnvironment } from './parse-config.js';
 import { parseServerConfig } from './parse-config.js';
 import { ConfigError } from './problems.js';
@@ -13,11 +13,12 @@ export const PROCESS_ENVIRONMENT: ConfigEnvironment = {
 
 /** Parses YAML text into a validated config; throws ConfigError listing every problem. */
 export function parseServerConfigText(text: string, source: string, environment: ConfigEnvironment = PROCESS_ENVIRONMENT): ServerConfig {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (document.errors.length > 0) {
     const problems: ConfigProblem[] = document.errors.map((error) => {
-      const line = error.linePos?.[0];
-      return { path: '', message: `YAML syntax error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${error.message.split('\n')[0]}` };
+      const { line, col } = lines.linePos(error.pos[0]);
+      return { path: '', message: `YAML syntax error at line ${line}, column ${col}: ${error.message.split('\n')[0]}` };
     });
     throw new ConfigError(source, problems);
   }

@@ -1,12 +1,12 @@
 import { parseVisibilityQuery } from '@hourglass/core';
 import type { SearchAttributeType, VisibilityFilter } from '@hourglass/core';
-import { DEV_SEARCH_ATTRIBUTES, isSearchAttributeType } from '../history/search-attributes.js';
+import { DEV_SEARCH_ATTRIBUTES, isSearchAttributeType, PREDEFINED_SEARCH_ATTRIBUTES } from '../history/search-attributes.js';
 import type { Namespace } from './namespace-registry.js';
 
-/** The namespace's custom search attributes (dev defaults plus registered ones) with their types. */
+/** The search attributes a namespace accepts besides the system ones: predefined, dev defaults, registered. */
 export function customAttributeTypes(ns: Namespace): Map<string, SearchAttributeType> {
   const types = new Map<string, SearchAttributeType>();
-  for (const [name, type] of Object.entries({ ...DEV_SEARCH_ATTRIBUTES, ...ns.searchAttributes })) {
+  for (const [name, type] of Object.entries({ ...PREDEFINED_SEARCH_ATTRIBUTES, ...DEV_SEARCH_ATTRIBUTES, ...ns.searchAttributes })) {
     if (isSearchAttributeType(type)) types.set(name, type);
   }
   return types;

@@ -2,7 +2,7 @@ import { durationFromMs, enums, msFromDuration } from '../grpc/api.js';
 import type { Plain, temporal } from '../grpc/api.js';
 import { invalidArgument, notFound } from '../grpc/rpc-error.js';
 import type { UnaryHandler } from '../grpc/service-definition.js';
-import { DEV_SEARCH_ATTRIBUTES, isSearchAttributeType } from '../history/search-attributes.js';
+import { DEV_SEARCH_ATTRIBUTES, isSearchAttributeType, PREDEFINED_SEARCH_ATTRIBUTES } from '../history/search-attributes.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 
 
@@ -154,7 +154,7 @@ export function operatorHandlers(namespaces: NamespaceRegistry): Record<string, 
       const n = await namespaces.byName(r.namespace);
       const custom = { ...DEV_SEARCH_ATTRIBUTES, ...n.searchAttributes };
       const toTypes = (m: Record<string, string>): Record<string, number> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, INDEXED_VALUE_TYPE[v] ?? 0]));
-      return { customAttributes: toTypes(custom), systemAttributes: toTypes(SYSTEM_SEARCH_ATTRIBUTES), storageSchema: {} };
+      return { customAttributes: toTypes(custom), systemAttributes: toTypes({ ...SYSTEM_SEARCH_ATTRIBUTES, ...PREDEFINED_SEARCH_ATTRIBUTES }), storageSchema: {} };
     },
 
     async AddSearchAttributes(r: Plain<temporal.api.operatorservice.v1.IAddSearchAttributesRequest>) {
@@ -165,7 +165,7 @@ export function operatorHandlers(namespaces: NamespaceRegistry): Record<string, 
         for (const [name, type] of added) {
           const typeName = names[type];
           if (!typeName || !isSearchAttributeType(typeName)) throw invalidArgument(`invalid search attribute type for ${name}`);
-          if (SYSTEM_SEARCH_ATTRIBUTES[name]) throw invalidArgument(`${name} is a system search attribute`);
+          if (SYSTEM_SEARCH_ATTRIBUTES[name] || PREDEFINED_SEARCH_ATTRIBUTES[name]) throw invalidArgument(`${name} is a system search attribute`);
           data.searchAttributes[name] = typeName;
         }
       });

@@ -13,6 +13,17 @@ export const DEV_SEARCH_ATTRIBUTES: Readonly<Record<string, SearchAttributeType>
   CustomBoolField: 'Bool',
 };
 
+/**
+ * Attributes Temporal predefines for SDKs and itself (version markers, build ids); every
+ * namespace has them, so workers may upsert them without registering anything.
+ */
+export const PREDEFINED_SEARCH_ATTRIBUTES: Readonly<Record<string, SearchAttributeType>> = {
+  TemporalChangeVersion: 'KeywordList',
+  BinaryChecksums: 'KeywordList',
+  BuildIds: 'KeywordList',
+  TemporalReportedProblems: 'KeywordList',
+};
+
 const TYPES = new Set<string>(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList']);
 
 export function isSearchAttributeType(value: string): value is SearchAttributeType {
@@ -68,7 +79,7 @@ export function toSearchAttributeValue(payload: Payload, registered: SearchAttri
 export function toSearchAttributes(fields: Record<string, Payload>, registered: Readonly<Record<string, string>>): SearchAttributes {
   const out: Record<string, SearchAttributeValue> = {};
   for (const [name, payload] of Object.entries(fields)) {
-    const known = registered[name] ?? DEV_SEARCH_ATTRIBUTES[name];
+    const known = registered[name] ?? DEV_SEARCH_ATTRIBUTES[name] ?? PREDEFINED_SEARCH_ATTRIBUTES[name];
     const value = toSearchAttributeValue(payload, known && isSearchAttributeType(known) ? known : undefined);
     if (value) out[name] = value;
   }

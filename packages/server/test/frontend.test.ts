@@ -157,6 +157,35 @@ describe('polling and workflow tasks', () => {
   });
 });
 
+describe('workflow task failures', () => {
+  test('the first retry of a failed workflow task is immediate, later ones back off', { timeout: 15_000 }, async () => {
+    const taskQueue = `wft-fail-${randomUUID()}`;
+    const workflowId = `wft-fail-${randomUUID()}`;
+    await service().startWorkflowExecution({ namespace: 'default', workflowId, workflowType: { name: 't' }, taskQueue: { name: taskQueue }, requestId: randomUUID() });
+    const poll = async () => {
+      for (let i = 0; i < 10; i++) {
+        const task = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+        if (task.taskToken?.length) return task;
+      }
+      throw new Error('no workflow task');
+    };
+    const fail = (token: Uint8Array | null | undefined) =>
+      service().respondWorkflowTaskFailed({ namespace: 'default', taskToken: token, cause: 14 /* WORKFLOW_WORKER_UNHANDLED_FAILURE */, failure: { message: 'bug' } });
+    const first = await poll();
+    await fail(first.taskToken);
+    let started = Date.now();
+    const second = await poll();
+    expect(second.attempt).toBe(2);
+    expect(Date.now() - started).toBeLessThan(500);
+    await fail(second.taskToken);
+    started = Date.now();
+    const third = await poll();
+    expect(third.attempt).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+});
+
 describe('workflow administration', () => {
   test('describe task queue, reverse history, reset sticky queue and delete a workflow', { timeout: 15_000 }, async () => {
     const taskQueue = `admin-${randomUUID()}`;

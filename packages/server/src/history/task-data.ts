@@ -18,7 +18,8 @@ export type TimerTaskData =
       timeout: 'schedule-to-start' | 'start-to-close' | 'schedule-to-close' | 'heartbeat';
     }
   | { kind: 'activity-retry'; runId: string; scheduledEventId: number; attempt: number }
-  | { kind: 'workflow-backoff'; runId: string }
+  /** The first workflow task after a start delay, or a failed workflow task's next attempt. */
+  | { kind: 'workflow-backoff'; runId: string; attempt?: number }
   | { kind: 'workflow-run-timeout'; runId: string }
   /** A closed run reached the end of its namespace's retention. */
   | { kind: 'delete-history'; runId: string };

@@ -150,7 +150,7 @@ export class TaskExecutor {
           onActivityTimer(txn, { scheduledEventId: data.scheduledEventId, attempt: data.attempt });
           return;
         case 'workflow-backoff':
-          txn.scheduleWorkflowTask();
+          txn.scheduleWorkflowTask(data.attempt ? { attempt: data.attempt, stickyAllowed: false } : {});
           return;
         case 'workflow-run-timeout':
           this.engine.failOrRetry(txn, 'timed-out', { message: 'workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } });

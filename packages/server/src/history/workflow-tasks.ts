@@ -116,8 +116,15 @@ export function failWorkflowTask(txn: WorkflowTxn, cause: number, failure: Plain
   ms.workflowTask = undefined;
   ms.stickyTaskQueue = undefined;
   txn.flushBuffered();
-  txn.scheduleWorkflowTask({ attempt: wt.attempt + 1, stickyAllowed: false });
+  const attempt = wt.attempt + 1;
+  // The first retry is immediate; a task that keeps failing is retried with a growing pause,
+  // so a deterministic failure does not spin the worker and the history.
+  const delayMs = wt.attempt >= 2 ? Math.min(1000 * 2 ** (wt.attempt - 2), MAX_WORKFLOW_TASK_RETRY_DELAY_MS) : 0;
+  if (delayMs > 0) txn.timer(txn.now + delayMs, { kind: 'workflow-backoff', runId: ms.runId, attempt });
+  else txn.scheduleWorkflowTask({ attempt, stickyAllowed: false });
 }
+
+const MAX_WORKFLOW_TASK_RETRY_DELAY_MS = 10_000;
 
 export function respondWorkflowTaskFailed(engine: HistoryEngine, token: TaskToken, request: RespondWorkflowTaskFailedRequest): Promise<void> {
   return engine.mutate(token, (txn) => {

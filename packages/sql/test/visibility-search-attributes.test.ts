@@ -198,6 +198,23 @@ for (const target of TARGETS) {
       expect(await list(v, space, "Region = 'us' OR Notes = 'second' OR Region IS NOT NULL")).toEqual([]);
     });
 
+    it('Keyword and KeywordList values compare exactly: trailing spaces count, order is by code point', async () => {
+      const v = stores.visibility;
+      const space = `ns-exact-${target.name}`;
+      const runs: Record<string, string> = { plain: 'eu', padded: 'eu ', upper: 'EU', accented: 'éu' };
+      for (const [runId, value] of Object.entries(runs)) {
+        await v.upsertWorkflowExecution(record(space, runId, { Region: { type: 'Keyword', value }, Tags: { type: 'KeywordList', value: [value] } }, { workflowId: value }));
+      }
+      expect(await list(v, space, "Region = 'eu'")).toEqual(['plain']);
+      expect(await list(v, space, "Region = 'eu '")).toEqual(['padded']);
+      expect(await list(v, space, "Region IN ('eu', 'EU')")).toEqual(['plain', 'upper']);
+      expect(await list(v, space, "Region > 'eu'")).toEqual(['accented', 'padded']);
+      expect(await list(v, space, "Region BETWEEN 'EU' AND 'eu'")).toEqual(['plain', 'upper']);
+      expect(await list(v, space, "Tags = 'eu'")).toEqual(['plain']);
+      expect(await list(v, space, "Tags IN ('eu ', 'éu')")).toEqual(['accented', 'padded']);
+      expect(await list(v, space, "WorkflowId = 'eu'")).toEqual(['plain']);
+    });
+
     it('values of one namespace never match in another', async () => {
       const v = stores.visibility;
       await v.upsertWorkflowExecution(record(`ns-a-${target.name}`, 'shared', { Region: { type: 'Keyword', value: 'eu' }, Notes: { type: 'Text', value: 'hello' } }));

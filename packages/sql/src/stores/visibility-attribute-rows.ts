@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { SearchAttributes } from '@hourglass/core';
-import type { VisibilityTextSearch } from '../dialects/visibility-text-search.js';
+import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
 import { words } from '../dialects/sqlite-search-attributes.js';
 import type { AttributeValuesTable, KeywordListsTable, TextTable, VisibilityDb } from './visibility-tables.js';
 
@@ -16,7 +16,7 @@ export interface AttributeRows {
   readonly texts: Insertable<TextTable>[];
 }
 
-export function attributeRows(namespaceId: string, runId: string, attributes: SearchAttributes, text: VisibilityTextSearch): AttributeRows {
+export function attributeRows(namespaceId: string, runId: string, attributes: SearchAttributes, text: VisibilityDialect): AttributeRows {
   const rows: AttributeRows = { values: [], keywordListElements: [], texts: [] };
   for (const [name, attribute] of Object.entries(attributes)) {
     const row: Insertable<AttributeValuesTable> = { namespace_id: namespaceId, run_id: runId, name, type: attribute.type, string_value: null, int_value: null, double_value: null };

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import { InvalidPersistenceRequestError, foldQuery } from '@hourglass/core';
 import type { ComparisonExpr, QueryAttribute, QueryExpr, QueryScalar, SearchAttributeType, VisibilityQuery } from '@hourglass/core';
-import type { VisibilityTextSearch } from '../dialects/visibility-text-search.js';
+import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
 import { words } from '../dialects/sqlite-search-attributes.js';
 import type { ExecutionsVisibilityTable } from '../tables.js';
 
@@ -55,16 +55,16 @@ const RUN = sql.ref('executions_visibility.run_id');
  * SQL stores), while NOT is the exact complement of its operand (`NOT A = 'x'` matches runs
  * without A). Only IS NULL matches a missing attribute directly.
  */
-export function queryCondition(query: VisibilityQuery, namespaceId: string, text: VisibilityTextSearch): RawBuilder<SqlBool> | undefined {
+export function queryCondition(query: VisibilityQuery, namespaceId: string, dialect: VisibilityDialect): RawBuilder<SqlBool> | undefined {
   if (query.orderBy.length > 0) throw new InvalidPersistenceRequestError('the SQL visibility store does not support ORDER BY in list filters');
   if (query.where === undefined) return undefined;
-  return sql<SqlBool>`(${new Translator(namespaceId, text).translate(query.where)})`;
+  return sql<SqlBool>`(${new Translator(namespaceId, dialect).translate(query.where)})`;
 }
 
 class Translator {
   constructor(
     private readonly namespaceId: string,
-    private readonly text: VisibilityTextSearch,
+    private readonly dialect: VisibilityDialect,
   ) {}
 
   translate(expr: QueryExpr): RawBuilder<SqlBool> {
@@ -79,13 +79,23 @@ class Translator {
           const contains = this.listContains(node.attribute.name, node.values as string[]);
           return node.negated ? sql<SqlBool>`(${this.present(node.attribute)} and not ${contains})` : contains;
         }
-        return this.scalar(node.attribute, (column) => sql<SqlBool>`${column} ${sql.raw(node.negated ? 'not in' : 'in')} (${sql.join(node.values.map(bindable))})`);
+        const keyword = node.attribute.type === 'Keyword';
+        return this.scalar(node.attribute, (column) => {
+          const values = node.values.map((v) => sql`${bindable(v)}`);
+          const test = sql<SqlBool>`${this.operand(keyword, column)} ${sql.raw(node.negated ? 'not in' : 'in')} (${sql.join(values.map((v) => this.operand(keyword, v)))})`;
+          return !node.negated ? this.prefiltered(keyword, sql<SqlBool>`${column} in (${sql.join(values)})`, test) : test;
+        });
       },
-      between: (node) =>
-        this.scalar(node.attribute, (column) => sql<SqlBool>`${column} ${sql.raw(node.negated ? 'not between' : 'between')} ${node.lower} and ${node.upper}`),
+      between: (node) => {
+        const keyword = node.attribute.type === 'Keyword';
+        return this.scalar(node.attribute, (column) => {
+          const [lower, upper] = [node.lower, node.upper].map((v) => this.operand(keyword, sql`${v}`));
+          return sql<SqlBool>`${this.operand(keyword, column)} ${sql.raw(node.negated ? 'not between' : 'between')} ${lower} and ${upper}`;
+        });
+      },
       startsWith: (node) =>
         this.scalar(node.attribute, (column) => {
-          const match = this.text.startsWith(column, node.prefix);
+          const match = this.dialect.startsWith(column, node.prefix);
           return node.negated ? sql<SqlBool>`not ${match}` : match;
         }),
       isNull: (node) => {
@@ -102,7 +112,22 @@ class Translator {
       const matches = attribute.type === 'KeywordList' ? this.listContains(attribute.name, [value as string]) : this.textMatches(attribute, value as string);
       return operator === '=' ? matches : sql<SqlBool>`(${this.present(attribute)} and not ${matches})`;
     }
-    return this.scalar(attribute, (column) => sql<SqlBool>`${column} ${sql.raw(SQL_OPERATORS[operator])} ${bindable(value)}`);
+    const keyword = attribute.type === 'Keyword';
+    return this.scalar(attribute, (column) => {
+      const operand = sql`${bindable(value)}`;
+      const test = sql<SqlBool>`${this.operand(keyword, column)} ${sql.raw(SQL_OPERATORS[operator])} ${this.operand(keyword, operand)}`;
+      return operator === '=' ? this.prefiltered(keyword, sql<SqlBool>`${column} = ${operand}`, test) : test;
+    });
+  }
+
+  /** Keyword operands compare exactly (code points, trailing spaces significant) on every database. */
+  private operand(keyword: boolean, operand: RawBuilder<unknown>): RawBuilder<unknown> {
+    return keyword ? this.dialect.exact(operand) : operand;
+  }
+
+  /** `test`, preceded by the indexable `prefilter` where the exact comparison cannot use the index. */
+  private prefiltered(keyword: boolean, prefilter: RawBuilder<SqlBool>, test: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+    return keyword && this.dialect.exactNeedsIndexedPrefilter ? sql<SqlBool>`(${prefilter} and ${test})` : test;
   }
 
   /** `condition` on the attribute's value: on the row's column for system attributes, else among the run's typed values. */
@@ -128,15 +153,18 @@ class Translator {
   /** Whether the run's KeywordList holds at least one of `values`. */
   private listContains(name: string, values: readonly string[]): RawBuilder<SqlBool> {
     if (values.length === 0) return sql<SqlBool>`(1 = 0)`;
+    const bound = values.map((v) => sql`${v}`);
+    const column = sql`${sql.ref('value')}`;
+    const contains = this.prefiltered(true, sql<SqlBool>`${column} in (${sql.join(bound)})`, sql<SqlBool>`${this.dialect.exact(column)} in (${sql.join(bound.map((v) => this.dialect.exact(v)))})`);
     return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_keyword_lists
-      where namespace_id = ${this.namespaceId} and name = ${name} and value in (${sql.join(values)})))`;
+      where namespace_id = ${this.namespaceId} and name = ${name} and ${contains}))`;
   }
 
   /** Every word of `query` is a word of the Text value, ignoring case; a query without words matches nothing. */
   private textMatches(attribute: QueryAttribute, query: string): RawBuilder<SqlBool> {
     const wanted = [...new Set(words(query))];
     if (wanted.length === 0) return sql<SqlBool>`(1 = 0)`;
-    return sql<SqlBool>`(${RUN} in (${this.text.runsWithWords(this.namespaceId, attribute.name, wanted)}))`;
+    return sql<SqlBool>`(${RUN} in (${this.dialect.runsWithWords(this.namespaceId, attribute.name, wanted)}))`;
   }
 }
 

@@ -11,8 +11,8 @@ import type {
   VisibilityRecord,
   VisibilityStore,
 } from '@hourglass/core';
-import { visibilityTextSearch } from '../dialects/visibility-text-search.js';
-import type { VisibilityTextSearch } from '../dialects/visibility-text-search.js';
+import { visibilityDialect } from '../dialects/visibility-dialect.js';
+import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
 import { decodeCursor, fetchSize, toPage } from '../paging.js';
 import type { Db, SqlRunner } from '../runner.js';
 import type { ExecutionsVisibilityTable } from '../tables.js';
@@ -37,12 +37,12 @@ const CLOSED = 1;
  * runs first, then newest start time, then run id, and paged by keyset on exactly that order.
  */
 export class SqlVisibilityStore implements VisibilityStore {
-  private readonly text: VisibilityTextSearch;
+  private readonly text: VisibilityDialect;
   private readonly registry: SearchAttributeRegistry;
   private readonly sqlite: boolean;
 
   constructor(private readonly runner: SqlRunner) {
-    this.text = visibilityTextSearch(runner.dialect.name);
+    this.text = visibilityDialect(runner.dialect.name);
     this.registry = new SearchAttributeRegistry(runner);
     this.sqlite = runner.dialect.name === 'sqlite';
   }
@@ -189,7 +189,7 @@ function filtered(db: Db, namespaceId: string, filter: VisibilityFilter | undefi
   return q;
 }
 
-function queryConditionOf(namespaceId: string, filter: VisibilityFilter | undefined, text: VisibilityTextSearch): RawBuilder<SqlBool> | undefined {
+function queryConditionOf(namespaceId: string, filter: VisibilityFilter | undefined, text: VisibilityDialect): RawBuilder<SqlBool> | undefined {
   if (filter?.query === undefined) return undefined;
   return queryCondition(filter.query, namespaceId, text);
 }

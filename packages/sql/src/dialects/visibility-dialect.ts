@@ -3,13 +3,14 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import type { SqlDialectName } from '@hourglass/schema-tool';
 
 /**
- * Full-text search over Text search attributes with each database's own facility. The store
+ * What the visibility store's queries need from each database beyond portable SQL: exact string
+ * comparison, and full-text search over Text search attributes with the database's own facility. The store
  * splits text into lower-cased words itself (`words()`), so what counts as a word and how case
  * folds is the same on every database; the database only indexes and looks up those words.
  * Every word below consists of letters, digits and combining marks, so it needs no quoting in
  * a full-text query language, and every query string is still bound as a parameter.
  */
-export interface VisibilityTextSearch {
+export interface VisibilityDialect {
   /**
    * Value for `executions_visibility_attribute_values.text_words`, or undefined where the words
    * live in a separate table (SQLite's `executions_visibility_texts`, indexed by FTS5).
@@ -19,12 +20,23 @@ export interface VisibilityTextSearch {
   runsWithWords(namespaceId: string, name: string, words: readonly string[]): RawBuilder<unknown>;
   /** Whether `text` begins with `prefix`, comparing exactly (LIKE would fold case and treat % and _ specially). */
   startsWith(text: RawBuilder<unknown>, prefix: string): RawBuilder<SqlBool>;
+  /**
+   * An operand as it must be compared for code point order with trailing spaces significant.
+   * MySQL's and MariaDB's utf8mb4_bin is a PAD SPACE collation ('a' = 'a '), so there strings
+   * compare as their UTF-8 bytes, whose order is code point order.
+   */
+  exact(operand: RawBuilder<unknown>): RawBuilder<unknown>;
+  /**
+   * True when `exact` hides the operand from its index, so an equality should also be stated on
+   * the plain column to let the index find the candidates.
+   */
+  readonly exactNeedsIndexedPrefilter: boolean;
 }
 
 const VALUES = sql`executions_visibility_attribute_values`;
 
 /** SQLite FTS5: one phrase per word, all required. */
-const sqliteTextSearch: VisibilityTextSearch = {
+const sqliteVisibility: VisibilityDialect = {
   textWords: () => undefined,
   runsWithWords(namespaceId, name, words) {
     const match = words.map((w) => `"${w}"`).join(' AND ');
@@ -35,13 +47,15 @@ const sqliteTextSearch: VisibilityTextSearch = {
     // instr is 1 exactly when the first occurrence is at the start; substr would need the prefix's length in characters.
     return sql<SqlBool>`(instr(${text}, ${prefix}) = 1)`;
   },
+  exact: (operand) => operand,
+  exactNeedsIndexedPrefilter: false,
 };
 
 /**
  * PostgreSQL: a 'simple' tsvector (no stemming, no stopwords) under a GIN index. The words are
  * already lower-cased, so the database's locale plays no part.
  */
-const postgresTextSearch: VisibilityTextSearch = {
+const postgresVisibility: VisibilityDialect = {
   textWords: (words) => sql`to_tsvector('simple', ${words.join(' ')}::text)`,
   runsWithWords(namespaceId, name, words) {
     const query = words.map((w) => `'${w}'`).join(' & ');
@@ -50,6 +64,9 @@ const postgresTextSearch: VisibilityTextSearch = {
   startsWith(text, prefix) {
     return sql<SqlBool>`(strpos(${text}, ${prefix}::text) = 1)`;
   },
+  // The columns are COLLATE "C": code point order, trailing spaces significant.
+  exact: (operand) => operand,
+  exactNeedsIndexedPrefilter: false,
 };
 
 /**
@@ -78,7 +95,7 @@ function innodbIndexes(word: string): boolean {
  * boolean mode with every word required. Words the index cannot hold are matched as
  * space-delimited substrings with LIKE: words have no % or _, and the column is utf8mb4_bin.
  */
-const mysqlTextSearch: VisibilityTextSearch = {
+const mysqlVisibility: VisibilityDialect = {
   textWords: (words) => words.join(' '),
   runsWithWords(namespaceId, name, words) {
     const indexed = words.filter(innodbIndexes);
@@ -95,15 +112,17 @@ const mysqlTextSearch: VisibilityTextSearch = {
   startsWith(text, prefix) {
     return sql<SqlBool>`(locate(${prefix}, ${text}) = 1)`;
   },
+  exact: (operand) => sql`cast(${operand} as binary)`,
+  exactNeedsIndexedPrefilter: true,
 };
 
-export function visibilityTextSearch(dialect: SqlDialectName): VisibilityTextSearch {
+export function visibilityDialect(dialect: SqlDialectName): VisibilityDialect {
   switch (dialect) {
     case 'sqlite':
-      return sqliteTextSearch;
+      return sqliteVisibility;
     case 'postgres':
-      return postgresTextSearch;
+      return postgresVisibility;
     case 'mysql':
-      return mysqlTextSearch;
+      return mysqlVisibility;
   }
 }

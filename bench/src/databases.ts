@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,11 +53,30 @@ export function readPragmas(handle: BetterSqlite3.Database): SqlitePragmas {
   };
 }
 
-/** Row counts of the tables the workloads write: equal counts across targets show they did the same work. */
+/** The tables the workloads write. */
 export const WRITTEN_TABLES = ['executions', 'current_executions', 'timer_info_maps', 'history_immediate_tasks', 'history_scheduled_tasks', 'history_node', 'tasks'] as const;
 
-export function countRows(handle: BetterSqlite3.Database): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const table of WRITTEN_TABLES) counts[table] = Number(handle.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
-  return counts;
+/** Rows and a digest of their content, per written table: equal across targets means they wrote the same rows, byte for byte. */
+export interface TableContent {
+  readonly rows: number;
+  readonly sha256: string;
+}
+
+export function describeWrittenTables(handle: BetterSqlite3.Database): Record<string, TableContent> {
+  const content: Record<string, TableContent> = {};
+  for (const table of WRITTEN_TABLES) {
+    const columnCount = handle.prepare(`SELECT * FROM ${table} LIMIT 0`).columns().length;
+    const byEveryColumn = Array.from({ length: columnCount }, (_, i) => i + 1).join(', ');
+    const hash = createHash('sha256');
+    let rows = 0;
+    for (const row of handle.prepare(`SELECT * FROM ${table} ORDER BY ${byEveryColumn}`).raw().iterate() as Iterable<unknown[]>) {
+      rows++;
+      for (const value of row) {
+        hash.update(value instanceof Uint8Array ? value : `${typeof value}:${String(value)}`);
+        hash.update('\u0000');
+      }
+    }
+    content[table] = { rows, sha256: hash.digest('hex') };
+  }
+  return content;
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import type { SqlitePragmas, StorageMode } from './databases.js';
+import type { SqlitePragmas, StorageMode, TableContent } from './databases.js';
 import type { BenchOptions } from './options.js';
 import type { PerStatementCosts, TransactionCosts } from './overhead.js';
 import type { CpuShares } from './cpu-profile.js';
@@ -63,9 +63,9 @@ export interface ModeReport {
   readonly loadAverage1m: { readonly min: number; readonly max: number };
   readonly workloads: readonly WorkloadReport[];
   readonly transactionCosts: TransactionCosts;
-  /** File mode only: rows per table per target after the run; all targets must agree. */
-  readonly rowCounts?: Record<TargetName, Record<string, number>>;
-  readonly rowCountsMatch?: boolean;
+  /** File mode only: rows and content digest per written table and target after the run; all targets must agree. */
+  readonly written?: Record<TargetName, Record<string, TableContent>>;
+  readonly writtenMatch?: boolean;
 }
 
 export interface StatementCount {

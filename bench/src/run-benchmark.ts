@@ -12,7 +12,7 @@ import { profileOps } from './profile.js';
 import type { TimeSplit } from './profile.js';
 import { median, slowdown, summarizeRounds } from './stats.js';
 import type { RoundSample } from './stats.js';
-import { TARGET_NAMES, openTargets, rowCountsAfterClose } from './targets.js';
+import { TARGET_NAMES, openTargets, writtenContentAfterClose } from './targets.js';
 import type { BenchTarget, TargetName } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 import type { Workload } from './workloads.js';
@@ -80,7 +80,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
     } finally {
       await opened.closeAll();
     }
-    const rowCounts = rowCountsAfterClose(dir);
+    const written = writtenContentAfterClose(dir);
     progress(`${mode}: transaction costs`);
     const transactionCosts = await measureTransactionCosts(dir.filename('scratch'), UNIT_COST_ITERATIONS);
     return {
@@ -89,7 +89,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
       loadAverage1m: { min: Math.min(...loads), max: Math.max(...loads) },
       workloads: WORKLOADS.map((w) => workloadReport(w, samples.get(w)!, splits.get(w)!, cpuShares.get(w)!)),
       transactionCosts,
-      ...(rowCounts === undefined ? {} : { rowCounts, rowCountsMatch: allEqual(Object.values(rowCounts).map((c) => JSON.stringify(c))) }),
+      ...(written === undefined ? {} : { written, writtenMatch: allEqual(Object.values(written).map((c) => JSON.stringify(c))) }),
     };
   } finally {
     dir.remove();

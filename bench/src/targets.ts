@@ -2,8 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openSqlStores, sqliteConnection } from '@hourglass/sql';
 import type { SqlPersistenceStores } from '@hourglass/sql';
 import type { BenchDirectory } from './databases.js';
-import { countRows, openBaselineDatabase, readPragmas } from './databases.js';
-import type { SqlitePragmas } from './databases.js';
+import { describeWrittenTables, openBaselineDatabase, readPragmas } from './databases.js';
+import type { SqlitePragmas, TableContent } from './databases.js';
 import { KyselySqlExecutor } from './kysely-sql.js';
 import { RawSqliteExecutor } from './raw-sqlite.js';
 import type { OpPosition } from './workload-data.js';
@@ -96,19 +96,20 @@ export async function openTargets(dir: BenchDirectory): Promise<OpenedTargets> {
 }
 
 /**
- * Row counts per table and target, read after the targets are closed. Equal counts show every
- * target wrote the same rows. In-memory databases are gone by then, so only file mode checks.
+ * The written tables' content per target, read after the targets are closed: identical
+ * content shows every target did the same work. In-memory databases are gone by then, so only
+ * file mode checks.
  */
-export function rowCountsAfterClose(dir: BenchDirectory): Record<TargetName, Record<string, number>> | undefined {
+export function writtenContentAfterClose(dir: BenchDirectory): Record<TargetName, Record<string, TableContent>> | undefined {
   if (dir.mode !== 'file') return undefined;
-  const counts = {} as Record<TargetName, Record<string, number>>;
+  const content = {} as Record<TargetName, Record<string, TableContent>>;
   for (const name of TARGET_NAMES) {
     const handle = new BetterSqlite3(dir.filename(name), { readonly: true });
     try {
-      counts[name] = countRows(handle);
+      content[name] = describeWrittenTables(handle);
     } finally {
       handle.close();
     }
   }
-  return counts;
+  return content;
 }

@@ -121,6 +121,15 @@ JSON
   mv "$tmp" "$file"
 }
 
+# Serialises start/stop of one target, so two callers (CI in the background, a developer) cannot
+# both initialise or both start the same server. The lock is released when the script exits.
+lock_target() {
+  local target="$1"
+  mkdir -p "$servers_home"
+  exec 9>"$servers_home/.$target.lock"
+  flock -w "${HOURGLASS_SERVERS_LOCK_TIMEOUT_S:-300}" 9 || die "$target: another start/stop of this server is still running"
+}
+
 # Fails when something other than our own server already listens on the port.
 assert_port_free() {
   local port="$1" label="$2"

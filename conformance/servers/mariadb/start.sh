@@ -9,6 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=targets.sh
 source "$here/targets.sh"
 resolve_target "${1:-}"
+lock_target "$target"
 
 started_at=$(date +%s)
 "$here/install.sh" "$target"
@@ -64,7 +65,8 @@ if ! pid_alive "$pid_file" "--datadir=$data_dir"; then
   )
   [[ $EUID -eq 0 ]] && server_args+=("--user=$service_user")
   echo "$target: starting MariaDB on 127.0.0.1:$port (data $data_dir, log $log_file)" >&2
-  setsid "$mariadbd_bin" "${server_args[@]}" </dev/null >>"$log_file" 2>&1 &
+  # 9>&-: the server must not inherit (and so hold) this script's target lock.
+  setsid "$mariadbd_bin" "${server_args[@]}" </dev/null >>"$log_file" 2>&1 9>&- &
   launcher=$!
   deadline=$(($(date +%s) + ${MARIADB_READY_TIMEOUT_S:-90}))
   until admin_sql -e 'SELECT 1' >/dev/null 2>&1; do

@@ -9,6 +9,7 @@ source "$here/targets.sh"
 
 stop_one() {
   resolve_target "$1"
+  lock_target "$target"
   rm -f "$run_file"
   pid_alive "$pid_file" "--datadir=$data_dir" || return 0
   local pid

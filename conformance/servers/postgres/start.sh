@@ -9,6 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=targets.sh
 source "$here/targets.sh"
 resolve_target "${1:-}"
+lock_target "$target"
 
 started_at=$(date +%s)
 "$here/install.sh" "$target"
@@ -48,8 +49,9 @@ if ! pid_alive "$pid_file" "$bin_dir/postgres"; then
   touch "$log_file"
   chown "$service_user:" "$log_file" 2>/dev/null || true
   echo "$target: starting PostgreSQL on 127.0.0.1:$port (data $data_dir, log $log_file)" >&2
+  # 9>&- keeps the server from inheriting (and so holding) this script's target lock.
   if ! as_user "$service_user" "$bin_dir/pg_ctl" -D "$data_dir" -l "$log_file" -w -t "${POSTGRES_READY_TIMEOUT_S:-90}" \
-      -o "$server_options" start >&2; then
+      -o "$server_options" start >&2 9>&-; then
     tail -n 40 "$log_file" >&2
     die "$target: PostgreSQL did not start"
   fi

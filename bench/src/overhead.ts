@@ -10,9 +10,12 @@ import { RawSqliteExecutor } from './raw-sqlite.js';
  * SQLite adds per statement, and what a write transaction costs on its own.
  */
 export interface PerStatementCosts {
-  /** Building and compiling, with Kysely's query builder, the store's 17-column INSERT INTO executions. */
+  /** Building, with Kysely's query builder, the store's 17-column INSERT INTO executions, without compiling it. */
+  readonly kyselyBuildInsertUs: number;
+  /** Building and compiling it to SQL text. */
   readonly kyselyCompileInsertUs: number;
-  /** Same for the store's current-run SELECT (3 WHERE terms). */
+  /** The same two for the store's current-run SELECT (3 WHERE terms). */
+  readonly kyselyBuildSelectUs: number;
   readonly kyselyCompileSelectUs: number;
   /** better-sqlite3 prepare() of that INSERT: what each statement costs when it is not taken from a statement cache. */
   readonly prepareInsertUs: number;
@@ -66,7 +69,7 @@ export async function measurePerStatementCosts(iterations: number): Promise<PerS
   try {
     const info = Buffer.from(PAYLOADS.executionInfo.data);
     const state = Buffer.from(PAYLOADS.executionState.data);
-    const buildInsert = () =>
+    const insertBuilder = () =>
       db
         .insertInto('executions')
         .values({
@@ -87,16 +90,19 @@ export async function measurePerStatementCosts(iterations: number): Promise<PerS
           execution_state_encoding: 'proto3',
           checksum: null,
           checksum_encoding: null,
-        })
-        .compile();
-    const buildSelect = () =>
-      db.selectFrom('current_executions').selectAll().where('shard_id', '=', SHARD_ID).where('namespace_id', '=', 'ns').where('workflow_id', '=', 'wf').compile();
+        });
+    const selectBuilder = () =>
+      db.selectFrom('current_executions').selectAll().where('shard_id', '=', SHARD_ID).where('namespace_id', '=', 'ns').where('workflow_id', '=', 'wf');
+    const buildInsert = () => insertBuilder().compile();
+    const buildSelect = () => selectBuilder().compile();
     const insertSql = buildInsert().sql;
     const selectSql = buildSelect().sql;
     const fence = handle.prepare(FENCE_SQL);
     const fenceQuery = CompiledQuery.raw(FENCE_SQL, [SHARD_ID]);
     const costs: PerStatementCosts = {
+      kyselyBuildInsertUs: timeSync(iterations, insertBuilder),
       kyselyCompileInsertUs: timeSync(iterations, buildInsert),
+      kyselyBuildSelectUs: timeSync(iterations, selectBuilder),
       kyselyCompileSelectUs: timeSync(iterations, buildSelect),
       prepareInsertUs: timeSync(iterations, () => handle.prepare(insertSql)),
       prepareSelectUs: timeSync(iterations, () => handle.prepare(selectSql)),

@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import { setupSchema } from '@hourglass/schema-tool';
 import { AlreadyExistsError, InvalidPersistenceRequestError, NotFoundError, VisibilityQueryError, WorkflowExecutionStatus, parseVisibilityQuery } from '@hourglass/core';
 import type { SearchAttributeType, SearchAttributes, VisibilityRecord, VisibilityStore } from '@hourglass/core';
+import type { SqlConnection } from '../src/dialects/dialect.js';
+import { loadServerDialect } from '../src/dialects/registry.js';
 import { openSqlite } from '../src/dialects/sqlite.js';
 import { openSqlStores } from '../src/open.js';
 import type { SqlPersistenceStores } from '../src/open.js';
@@ -271,6 +273,19 @@ for (const target of TARGETS) {
       });
     });
 
+    it('concurrent registrations of the same names all succeed; of conflicting types, one type wins', async () => {
+      const v = stores.visibility;
+      const space = `ns-race-${target.name}`;
+      await Promise.all(Array.from({ length: 8 }, () => v.addSearchAttributes!(space, { Region: 'Keyword', Size: 'Int' })));
+      expect(await v.getSearchAttributes!(space)).toEqual({ Region: 'Keyword', Size: 'Int' });
+      const types: SearchAttributeType[] = ['Keyword', 'Int', 'Bool', 'Text'];
+      const outcomes = await Promise.allSettled(types.map((type) => v.addSearchAttributes!(space, { Contested: type })));
+      const winners = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [types[i]] : []));
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(AlreadyExistsError);
+      expect(winners).toHaveLength(1);
+      expect((await v.getSearchAttributes!(space)).Contested).toBe(winners[0]);
+    });
+
     it('registers, lists and removes custom search attributes per namespace', async () => {
       const v = stores.visibility;
       const space = `ns-registry-${target.name}`;
@@ -291,37 +306,79 @@ for (const target of TARGETS) {
   });
 }
 
+/** A v1.1 database holding one run with attributes of every type, written as the v1.1 store wrote them. */
+async function writeV11Run(connection: SqlConnection): Promise<SearchAttributes> {
+  await setupSchema(connection.executor, { store: 'main' });
+  await setupSchema(connection.executor, { store: 'visibility', targetVersion: '1.1' });
+  const attributes: SearchAttributes = {
+    Region: { type: 'Keyword', value: 'eu' },
+    Size: { type: 'Int', value: 7 },
+    Paid: { type: 'Bool', value: true },
+    Price: { type: 'Double', value: 2.5 },
+    Tags: { type: 'KeywordList', value: ['x', 'y'] },
+    Notes: { type: 'Text', value: 'Legacy NOTES, here.' },
+  };
+  await sql`insert into executions_visibility (namespace_id, run_id, workflow_id, workflow_type_name, task_queue, status, start_time, execution_time,
+    history_length, history_size_bytes, state_transition_count, search_attributes)
+    values ('ns', 'old', 'wf', 'T', 'q', 1, ${T0}, ${T0}, 1, 1, 1, ${JSON.stringify(attributes)})`.execute(connection.db);
+  return attributes;
+}
+
+async function expectUpgradedRunFound(stores: SqlPersistenceStores, attributes: SearchAttributes): Promise<void> {
+  const custom = new Map<string, SearchAttributeType>([...CUSTOM, ['Paid', 'Bool'], ['Price', 'Double']]);
+  const query = parseVisibilityQuery("Region = 'eu' AND Size = 7 AND Paid = true AND Price > 2 AND Tags = 'y' AND Notes = 'notes legacy'", { customAttributes: custom });
+  const page = await stores.visibility.listWorkflowExecutions({ namespaceId: 'ns', pageSize: 10, filter: { query } });
+  expect(page.items.map((r) => r.runId)).toEqual(['old']);
+  expect(page.items[0]!.searchAttributes).toEqual(attributes);
+}
+
 describe('sqlite: upgrading visibility v1.1 to v1.2 indexes the attributes of existing runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hg-vis-upgrade-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds runs written under v1.1 by Keyword, Int, Bool, KeywordList and Text', async () => {
+  it('finds runs written under v1.1 by every attribute type', async () => {
     const filename = join(dir, 'upgrade.db');
     const connection = openSqlite({ filename });
+    let attributes: SearchAttributes;
     try {
-      await setupSchema(connection.executor, { store: 'main' });
-      await setupSchema(connection.executor, { store: 'visibility', targetVersion: '1.1' });
-      const attributes: SearchAttributes = {
-        Region: { type: 'Keyword', value: 'eu' },
-        Size: { type: 'Int', value: 7 },
-        Paid: { type: 'Bool', value: true },
-        Tags: { type: 'KeywordList', value: ['x', 'y'] },
-        Notes: { type: 'Text', value: 'Legacy NOTES, here.' },
-      };
-      await sql`insert into executions_visibility (namespace_id, run_id, workflow_id, workflow_type_name, task_queue, status, start_time, execution_time,
-        history_length, history_size_bytes, state_transition_count, search_attributes)
-        values ('ns', 'old', 'wf', 'T', 'q', 1, ${T0}, ${T0}, 1, 1, 1, ${JSON.stringify(attributes)})`.execute(connection.db);
+      attributes = await writeV11Run(connection);
     } finally {
       await connection.close();
     }
     const stores = await openSqlStores({ dialect: 'sqlite', filename, setupSchema: true });
     try {
-      const custom = new Map<string, SearchAttributeType>([...CUSTOM, ['Paid', 'Bool']]);
-      const query = parseVisibilityQuery("Region = 'eu' AND Size = 7 AND Paid = true AND Tags = 'y' AND Notes = 'notes legacy'", { customAttributes: custom });
-      const page = await stores.visibility.listWorkflowExecutions({ namespaceId: 'ns', pageSize: 10, filter: { query } });
-      expect(page.items.map((r) => r.runId)).toEqual(['old']);
+      await expectUpgradedRunFound(stores, attributes);
     } finally {
       await stores.close();
     }
   });
 });
+
+for (const name of ['postgres-10.18', 'postgres-15']) {
+  const file = `${RUN_DIR}${name}.json`;
+  const run = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunFile) : undefined;
+  describe.skipIf(run === undefined)(`${name}: upgrading visibility v1.1 to v1.2 indexes the attributes of existing runs`, () => {
+    it('finds runs written under v1.1 by every attribute type', async () => {
+      const database = `hg_sa_up_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      await admin('postgres', run!, `create database ${database}`);
+      try {
+        const options = { host: run!.host, port: run!.port, user: run!.user, password: run!.password, database };
+        const connection = await (await loadServerDialect('postgres'))(options);
+        let attributes: SearchAttributes;
+        try {
+          attributes = await writeV11Run(connection);
+        } finally {
+          await connection.close();
+        }
+        const stores = await openSqlStores({ dialect: 'postgres', ...options, setupSchema: true });
+        try {
+          await expectUpgradedRunFound(stores, attributes);
+        } finally {
+          await stores.close();
+        }
+      } finally {
+        await admin('postgres', run!, `drop database if exists ${database}`);
+      }
+    });
+  });
+}

@@ -42,10 +42,17 @@ export class SearchAttributeRegistry {
         return registered === undefined;
       });
       if (fresh.length === 0) return;
+      // A concurrent call may register the same names meanwhile: keep its rows, then check that they agree.
       await db
         .insertInto('visibility_search_attributes')
         .values(fresh.map(([name, type]) => ({ namespace_id: namespaceId, name, type })))
+        .modifyEnd(this.runner.dialect.insertIgnoreClause(['namespace_id', 'name']))
         .execute();
+      const now = await this.read(db, namespaceId);
+      for (const [name, type] of fresh) {
+        const registered = now.get(name);
+        if (registered !== type) throw new AlreadyExistsError(`search attribute '${name}' was just registered in namespace ${namespaceId} as ${String(registered)}, not ${type}`);
+      }
     });
   }
 

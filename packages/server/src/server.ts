@@ -40,7 +40,10 @@ export interface ServerOptions {
   readonly longPollTimeoutMs?: number;
   readonly maxPayloadBytes?: number;
   readonly defaultWorkflowTaskTimeoutMs?: number;
+  /** Reported by GetClusterInfo as the main store, e.g. 'sqlite'. */
   readonly persistenceName?: string;
+  /** Reported by GetClusterInfo as the visibility store; defaults to persistenceName. */
+  readonly visibilityName?: string;
   readonly log?: Logger;
 }
 
@@ -148,7 +151,7 @@ export class HourglassServer {
       serverVersion: SERVER_VERSION,
       historyShardCount: numHistoryShards,
       persistenceStore: options.persistenceName ?? 'hourglass',
-      visibilityStore: options.persistenceName ?? 'hourglass',
+      visibilityStore: options.visibilityName ?? options.persistenceName ?? 'hourglass',
     };
     const workflow = buildService(
       WORKFLOW_SERVICE,

@@ -8,7 +8,6 @@ import type { Database } from '../tables.js';
 import type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection } from './dialect.js';
 import { NETWORK_ERROR_CODES, errorMessage } from './dialect.js';
 import { openFailure, resolveServerOptions, socketErrorCode } from './server-options.js';
-import { mysqlSearchAttributes } from './mysql-search-attributes.js';
 import type { ResolvedServerOptions, ServerDialectOptions } from './server-options.js';
 
 /**
@@ -180,27 +179,19 @@ function poolOptions(o: ResolvedServerOptions): mysql.PoolOptions {
   return { ...connectionOptions(o), connectionLimit: o.maxConnections, maxIdle: o.maxConnections, idleTimeout: o.idleTimeoutMs, waitForConnections: true };
 }
 
-interface ServerKind {
-  readonly flavour: ServerFlavour;
-  /** MariaDB's PCRE and MySQL 8's ICU regexes know \p{…}, lookbehind and (?i); MySQL 5.7's do not. */
-  readonly unicodeRegex: boolean;
-}
-
 /**
  * One short-lived connection, before the pool exists: it tells MySQL from MariaDB and runs the
  * session setup once, so a setting the server rejects fails the open instead of being skipped
  * silently on every pooled connection.
  */
-async function probeServer(options: mysql.ConnectionOptions, statementTimeoutMs: number | undefined): Promise<{ kind: ServerKind; setup: string[] }> {
+async function probeServer(options: mysql.ConnectionOptions, statementTimeoutMs: number | undefined): Promise<string[]> {
   const conn = await mysqlPromise.createConnection(options);
   try {
     const [rows] = await conn.query('select version() as v');
-    const version = String((rows as { v: unknown }[])[0]?.v);
-    const major = Number(/^(\d+)\./.exec(version)?.[1] ?? 0);
-    const kind: ServerKind = /mariadb/i.test(version) ? { flavour: 'mariadb', unicodeRegex: true } : { flavour: 'mysql', unicodeRegex: major >= 8 };
-    const setup = sessionSetup(kind.flavour, statementTimeoutMs);
+    const flavour: ServerFlavour = /mariadb/i.test(String((rows as { v: unknown }[])[0]?.v)) ? 'mariadb' : 'mysql';
+    const setup = sessionSetup(flavour, statementTimeoutMs);
     for (const statement of setup) await conn.query(statement);
-    return { kind, setup };
+    return setup;
   } finally {
     await conn.end();
   }
@@ -209,13 +200,12 @@ async function probeServer(options: mysql.ConnectionOptions, statementTimeoutMs:
 /** Opens a pooled connection to a MySQL 5.7+ or MariaDB 10.11+ server. */
 export async function openMysqlConnection(options: ServerDialectOptions): Promise<SqlConnection> {
   const o = resolveServerOptions(options);
-  let probed: Awaited<ReturnType<typeof probeServer>>;
+  let setup: string[];
   try {
-    probed = await probeServer(connectionOptions(o), o.statementTimeoutMs);
+    setup = await probeServer(connectionOptions(o), o.statementTimeoutMs);
   } catch (err) {
     throw openFailure(err, classifyMysqlError(err), LOGIN_REJECTED_ERRNOS.has(errnoOf(err) ?? 0), `MySQL/MariaDB at ${o.host}:${o.port}/${o.database}`);
   }
-  const { kind, setup } = probed;
   const pool = mysql.createPool(poolOptions(o));
   // Queued on the new connection before the query that asked for it, so it always runs first;
   // the probe already proved the server accepts these statements.
@@ -224,7 +214,7 @@ export async function openMysqlConnection(options: ServerDialectOptions): Promis
   });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   return {
-    dialect: { ...mysqlBehaviour, searchAttributes: mysqlSearchAttributes(kind.unicodeRegex) },
+    dialect: mysqlBehaviour,
     db,
     executor: mysqlExecutor(pool.promise()),
     async serverVersion() {

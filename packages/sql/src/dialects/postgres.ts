@@ -7,7 +7,6 @@ import type { DialectBehaviour, DriverErrorKind, RowLock, SqlConnection } from '
 import { NETWORK_ERROR_CODES, errorCode, errorMessage } from './dialect.js';
 import { onConflictDoNothing, onConflictUpdate } from './sql-clauses.js';
 import { openFailure, resolveServerOptions, socketErrorCode } from './server-options.js';
-import { ICU_ROOT_COLLATION, postgresSearchAttributes } from './postgres-search-attributes.js';
 import type { ServerDialectOptions } from './server-options.js';
 
 export const postgresBehaviour: DialectBehaviour = {
@@ -111,8 +110,8 @@ const hourglassTypes = {
 };
 
 /**
- * Opens a pooled connection to a PostgreSQL 10+ server. One query at open tells whether the
- * server has ICU, which Text matching in list filters needs.
+ * Opens a pooled connection to a PostgreSQL 10+ server. One query at open makes an unreachable
+ * server or a refused login fail here, as a typed error, rather than in the first store call.
  */
 export async function openPostgresConnection(options: ServerDialectOptions): Promise<SqlConnection> {
   const o = resolveServerOptions(options);
@@ -138,17 +137,15 @@ export async function openPostgresConnection(options: ServerDialectOptions): Pro
   // An idle pooled client whose server went away emits 'error'; unhandled, it would crash the
   // process. The next query on a fresh client reports the outage instead.
   pool.on('error', () => undefined);
-  let hasIcu: boolean;
   try {
-    const probe = await pool.query<{ icu: boolean }>('select exists (select 1 from pg_collation where collname = $1) as icu', [ICU_ROOT_COLLATION]);
-    hasIcu = probe.rows[0]?.icu === true;
+    await pool.query('select 1');
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw openFailure(err, classifyPostgresError(err), LOGIN_REJECTED_STATES.has(errorCode(err) ?? ''), `PostgreSQL at ${o.host}:${o.port}/${o.database}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
-    dialect: { ...postgresBehaviour, searchAttributes: postgresSearchAttributes(hasIcu) },
+    dialect: postgresBehaviour,
     db,
     executor: pgExecutor(pool),
     async serverVersion() {

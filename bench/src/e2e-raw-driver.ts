@@ -1,10 +1,11 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import Long from 'long';
 import type { E2eRound } from './e2e-lanes.js';
 import { runLanes } from './e2e-lanes.js';
 
-const { CommandType, EventType, HistoryEventFilterType } = temporal.api.enums.v1;
+const { CommandType, EventType, HistoryEventFilterType } = proto.temporal.api.enums.v1;
 
 function jsonPayloads(value: unknown): temporal.api.common.v1.IPayloads {
   return { payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) }] };

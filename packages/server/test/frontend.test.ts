@@ -186,6 +186,27 @@ describe('workflow task failures', () => {
   });
 });
 
+describe('buffered events', () => {
+  test('a completion that races a signal is refused quietly and the workflow task is redone with the signal', { timeout: 15_000 }, async () => {
+    const taskQueue = `race-${randomUUID()}`;
+    const workflowId = `race-${randomUUID()}`;
+    await service().startWorkflowExecution({ namespace: 'default', workflowId, workflowType: { name: 't' }, taskQueue: { name: taskQueue }, requestId: randomUUID() });
+    const task = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+    await service().signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 'late', identity: 'test' });
+    await service().respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: task.taskToken,
+      commands: [{ commandType: 4 /* COMPLETE_WORKFLOW_EXECUTION */, completeWorkflowExecutionCommandAttributes: {} }],
+    });
+    const redo = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'test' });
+    const types = redo.history?.events?.map((e) => e.eventType);
+    // Started, Scheduled, Started, Failed (unhandled command), Signaled, Scheduled, Started
+    expect(types).toEqual([1, 5, 6, 9, 26, 5, 6]);
+    expect(redo.attempt).toBe(1);
+    await service().terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+});
+
 describe('workflow administration', () => {
   test('describe task queue, reverse history, reset sticky queue and delete a workflow', { timeout: 15_000 }, async () => {
     const taskQueue = `admin-${randomUUID()}`;

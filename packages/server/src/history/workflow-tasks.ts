@@ -103,7 +103,13 @@ function requireStartedTask(txn: WorkflowTxn, token: TaskToken): NonNullable<Mut
 }
 
 /** Records a failed workflow task and schedules the next attempt on the normal queue. */
-export function failWorkflowTask(txn: WorkflowTxn, cause: number, failure: Plain<temporal.api.failure.v1.IFailure> | null, identity: string): void {
+export function failWorkflowTask(
+  txn: WorkflowTxn,
+  cause: number,
+  failure: Plain<temporal.api.failure.v1.IFailure> | null,
+  identity: string,
+  options: { countsAsAttempt?: boolean } = {},
+): void {
   const ms = txn.ms;
   const wt = ms.workflowTask!;
   txn.addEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, 'workflowTaskFailedEventAttributes', {
@@ -116,6 +122,10 @@ export function failWorkflowTask(txn: WorkflowTxn, cause: number, failure: Plain
   ms.workflowTask = undefined;
   ms.stickyTaskQueue = undefined;
   txn.flushBuffered();
+  if (options.countsAsAttempt === false) {
+    txn.scheduleWorkflowTask({ attempt: wt.attempt, stickyAllowed: false });
+    return;
+  }
   const attempt = wt.attempt + 1;
   // The first retry is immediate; a task that keeps failing is retried with a growing pause,
   // so a deterministic failure does not spin the worker and the history.
@@ -125,6 +135,7 @@ export function failWorkflowTask(txn: WorkflowTxn, cause: number, failure: Plain
 }
 
 const MAX_WORKFLOW_TASK_RETRY_DELAY_MS = 10_000;
+const UNSEEN_EVENTS = 'workflow has new events to handle before it can close';
 
 export function respondWorkflowTaskFailed(engine: HistoryEngine, token: TaskToken, request: RespondWorkflowTaskFailedRequest): Promise<void> {
   return engine.mutate(token, (txn) => {
@@ -181,7 +192,7 @@ export async function respondWorkflowTaskCompleted(engine: HistoryEngine, token:
       // A close command cannot complete while newer events wait for the workflow to see them.
       const closes = commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
       if (closes && ms.bufferedEvents.length > 0) {
-        throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, 'workflow has new events to handle before it can close');
+        throw new BadCommand(Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, UNSEEN_EVENTS);
       }
       for (const command of commands) {
         if (!isRunning(ms)) break;
@@ -208,10 +219,15 @@ export async function respondWorkflowTaskCompleted(engine: HistoryEngine, token:
   }).catch(async (err: unknown) => {
     const bad = (err as { badCommand?: BadCommand }).badCommand;
     if (!bad) throw err;
+    // New events the workflow has not seen yet are not the worker's fault: the task is redone at
+    // once, as the same attempt, and the worker is not told it erred.
+    const unseenEvents = bad.causeCode === Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND && bad.message === UNSEEN_EVENTS;
     await engine.mutate(token, (txn) => {
       requireStartedTask(txn, token);
-      failWorkflowTask(txn, bad.causeCode, { message: bad.message, applicationFailureInfo: { type: 'BadCommand' } }, request.identity ?? '');
+      failWorkflowTask(txn, bad.causeCode, { message: bad.message, applicationFailureInfo: { type: 'BadCommand' } }, request.identity ?? '', {
+        countsAsAttempt: !unseenEvents,
+      });
     });
-    throw invalidArgument(bad.message);
+    if (!unseenEvents) throw invalidArgument(bad.message);
   });
 }

@@ -33,35 +33,40 @@ export interface TransactionCosts {
   readonly kyselyWriteTransactionUs: number;
 }
 
-const REPEATS = 7;
-
 /**
- * The time per call of the fastest of REPEATS batches, in microseconds: for a unit cost the
- * fastest batch is the one other processes on the shared machine interfered with least.
+ * Many short batches, and the fastest one kept: on a machine shared with other processes a
+ * short batch has a fair chance to run undisturbed, and the fastest batch is the one that did.
+ * One longer unmeasured batch first lets the JIT settle.
  */
-function timeSync(iterations: number, fn: () => unknown): number {
-  const perCall: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
+const BATCHES = 25;
+const WARMUP_CALLS = 1_000;
+
+/** Microseconds per call in the fastest of BATCHES batches of `callsPerBatch` calls. */
+function timeSync(callsPerBatch: number, fn: () => unknown): number {
+  for (let i = 0; i < WARMUP_CALLS; i++) fn();
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < BATCHES; b++) {
     const started = performance.now();
-    for (let i = 0; i < iterations; i++) fn();
-    perCall.push(((performance.now() - started) * 1000) / iterations);
+    for (let i = 0; i < callsPerBatch; i++) fn();
+    fastest = Math.min(fastest, ((performance.now() - started) * 1000) / callsPerBatch);
   }
-  return Math.min(...perCall);
+  return fastest;
 }
 
-async function timeAsync(iterations: number, fn: () => Promise<unknown>): Promise<number> {
-  const perCall: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
+async function timeAsync(callsPerBatch: number, fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < WARMUP_CALLS; i++) await fn();
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < BATCHES; b++) {
     const started = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
-    perCall.push(((performance.now() - started) * 1000) / iterations);
+    for (let i = 0; i < callsPerBatch; i++) await fn();
+    fastest = Math.min(fastest, ((performance.now() - started) * 1000) / callsPerBatch);
   }
-  return Math.min(...perCall);
+  return fastest;
 }
 
 const FENCE_SQL = 'SELECT range_id FROM shards WHERE shard_id = ?';
 
-export async function measurePerStatementCosts(iterations: number): Promise<PerStatementCosts> {
+export async function measurePerStatementCosts(callsPerBatch: number): Promise<PerStatementCosts> {
   const handle = await openBaselineDatabase(':memory:');
   new RawSqliteExecutor(handle).execute([seedBaseline()]);
   const connection = sqliteConnection(handle, { ownsHandle: true });
@@ -100,14 +105,14 @@ export async function measurePerStatementCosts(iterations: number): Promise<PerS
     const fence = handle.prepare(FENCE_SQL);
     const fenceQuery = CompiledQuery.raw(FENCE_SQL, [SHARD_ID]);
     const costs: PerStatementCosts = {
-      kyselyBuildInsertUs: timeSync(iterations, insertBuilder),
-      kyselyCompileInsertUs: timeSync(iterations, buildInsert),
-      kyselyBuildSelectUs: timeSync(iterations, selectBuilder),
-      kyselyCompileSelectUs: timeSync(iterations, buildSelect),
-      prepareInsertUs: timeSync(iterations, () => handle.prepare(insertSql)),
-      prepareSelectUs: timeSync(iterations, () => handle.prepare(selectSql)),
-      preparedSelectUs: timeSync(iterations, () => fence.get(SHARD_ID)),
-      kyselyExecuteSelectUs: await timeAsync(iterations, () => db.executeQuery(fenceQuery)),
+      kyselyBuildInsertUs: timeSync(callsPerBatch, insertBuilder),
+      kyselyCompileInsertUs: timeSync(callsPerBatch, buildInsert),
+      kyselyBuildSelectUs: timeSync(callsPerBatch, selectBuilder),
+      kyselyCompileSelectUs: timeSync(callsPerBatch, buildSelect),
+      prepareInsertUs: timeSync(callsPerBatch, () => handle.prepare(insertSql)),
+      prepareSelectUs: timeSync(callsPerBatch, () => handle.prepare(selectSql)),
+      preparedSelectUs: timeSync(callsPerBatch, () => fence.get(SHARD_ID)),
+      kyselyExecuteSelectUs: await timeAsync(callsPerBatch, () => db.executeQuery(fenceQuery)),
     };
     return costs;
   } finally {
@@ -118,7 +123,7 @@ export async function measurePerStatementCosts(iterations: number): Promise<PerS
 const TOUCH_SHARD_SQL = 'UPDATE shards SET range_id = ? WHERE shard_id = ?';
 
 /** On a scratch database at `filename`, so file mode pays its real WAL append per commit. */
-export async function measureTransactionCosts(filename: string, iterations: number): Promise<TransactionCosts> {
+export async function measureTransactionCosts(filename: string, callsPerBatch: number): Promise<TransactionCosts> {
   const handle = await openBaselineDatabase(filename);
   new RawSqliteExecutor(handle).execute([seedBaseline()]);
   const touch = handle.prepare(TOUCH_SHARD_SQL);
@@ -130,8 +135,8 @@ export async function measureTransactionCosts(filename: string, iterations: numb
     const begin = CompiledQuery.raw('begin immediate');
     const commit = CompiledQuery.raw('commit');
     return {
-      rawWriteTransactionUs: timeSync(iterations, () => rawTransaction.immediate()),
-      kyselyWriteTransactionUs: await timeAsync(iterations, () =>
+      rawWriteTransactionUs: timeSync(callsPerBatch, () => rawTransaction.immediate()),
+      kyselyWriteTransactionUs: await timeAsync(callsPerBatch, () =>
         db.connection().execute(async (connection) => {
           await connection.executeQuery(begin);
           await connection.executeQuery(touchQuery);

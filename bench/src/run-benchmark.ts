@@ -21,7 +21,8 @@ const WARMUP_ROUNDS = 1;
 /** The instrumented pass that follows the timed rounds: repeats × ops (at most --ops) per workload and target. */
 const PROFILE_REPEATS = 5;
 const MAX_PROFILED_OPS = 500;
-const UNIT_COST_ITERATIONS = 2_000;
+/** Calls per timed batch of a unit cost (see overhead.ts). */
+const UNIT_COST_CALLS_PER_BATCH = 200;
 
 export type ProgressReporter = (message: string) => void;
 
@@ -36,7 +37,7 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
     modes.push(report);
   }
   progress('per-statement costs');
-  const perStatementCosts = await measurePerStatementCosts(UNIT_COST_ITERATIONS);
+  const perStatementCosts = await measurePerStatementCosts(UNIT_COST_CALLS_PER_BATCH);
   return {
     benchmark: 'persistence',
     command,
@@ -82,7 +83,7 @@ async function runMode(mode: StorageMode, options: BenchOptions, progress: Progr
     }
     const written = writtenContentAfterClose(dir);
     progress(`${mode}: transaction costs`);
-    const transactionCosts = await measureTransactionCosts(dir.filename('scratch'), UNIT_COST_ITERATIONS);
+    const transactionCosts = await measureTransactionCosts(dir.filename('scratch'), UNIT_COST_CALLS_PER_BATCH);
     return {
       mode,
       pragmas: opened.pragmas,

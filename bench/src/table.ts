@@ -129,14 +129,14 @@ export function renderReport(report: BenchReport): string {
       renderCpuSharesTable(mode),
       '',
       `hourglass / kysely-sql, mean: ${mode.workloads.map((w) => `${w.name} ${ratio(w.ratios.hourglassToKyselySql.byMean, report.options.rounds)}`).join(', ')}`,
-      `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT, fastest of 7 batches): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through the store's Kysely connection ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
+      `write transaction (BEGIN IMMEDIATE + 1-row UPDATE + COMMIT, fastest of 25 batches): raw ${fixed(mode.transactionCosts.rawWriteTransactionUs, 1)} µs, through the store's Kysely connection ${fixed(mode.transactionCosts.kyselyWriteTransactionUs, 1)} µs`,
     );
     if (mode.written) out.push(`written tables identical across targets (rows and content digest): ${mode.writtenMatch ? 'yes' : `NO ${JSON.stringify(mode.written)}`}`);
   }
   const c = report.perStatementCosts;
   out.push(
     '',
-    '## per-statement costs (µs per call, :memory:, fastest of 7 batches)',
+    '## per-statement costs (µs per call, :memory:, fastest of 25 batches)',
     '',
     renderTable(
       ['step', 'µs'],

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { RawBuilder, SqlBool } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { SqlDialectName } from '@hourglass/schema-tool';
+import type { Database } from '../tables.js';
 
 /**
  * What the visibility store's queries need from each database beyond portable SQL: exact string
@@ -77,52 +78,80 @@ const INNODB_STOPWORDS: ReadonlySet<string> = new Set([
   'about', 'are', 'com', 'for', 'from', 'how', 'that', 'the', 'this', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www',
 ]);
 
-/** innodb_ft_min_token_size and innodb_ft_max_token_size at their defaults. */
-const INNODB_MIN_TOKEN = 3;
-const INNODB_MAX_TOKEN = 84;
+/** What decides which words an InnoDB FULLTEXT index holds. */
+export interface InnodbFullTextSettings {
+  /** innodb_ft_min_token_size: shorter words are not indexed (and ignored in a boolean query). */
+  readonly minTokenSize: number;
+  /** innodb_ft_max_token_size: longer words are not indexed. */
+  readonly maxTokenSize: number;
+  /** A stopword table replaces the built-in list; its words are unknown here, so every word is matched with LIKE. */
+  readonly customStopwords: boolean;
+}
 
-/**
- * Whether InnoDB's FULLTEXT index holds `word` as one token. Shorter words, stopwords and words
- * with combining marks (which the built-in parser may split) are matched with LIKE instead.
- */
-function innodbIndexes(word: string): boolean {
-  const length = [...word].length;
-  return length >= INNODB_MIN_TOKEN && length <= INNODB_MAX_TOKEN && !INNODB_STOPWORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word);
+export const DEFAULT_INNODB_FULL_TEXT: InnodbFullTextSettings = { minTokenSize: 3, maxTokenSize: 84, customStopwords: false };
+
+/** The server's settings; they are read-only at run time, so one read per store suffices. */
+export async function readInnodbFullTextSettings(db: Kysely<Database>): Promise<InnodbFullTextSettings> {
+  const { rows } = await sql<{ min_token: unknown; max_token: unknown; server_table: unknown; user_table: unknown }>`select
+    @@innodb_ft_min_token_size as min_token, @@innodb_ft_max_token_size as max_token,
+    @@innodb_ft_server_stopword_table as server_table, @@innodb_ft_user_stopword_table as user_table`.execute(db);
+  const row = rows[0];
+  const size = (value: unknown, fallback: number) => (Number.isSafeInteger(Number(value)) && Number(value) > 0 ? Number(value) : fallback);
+  const named = (value: unknown) => typeof value === 'string' && value.length > 0;
+  return {
+    minTokenSize: size(row?.min_token, DEFAULT_INNODB_FULL_TEXT.minTokenSize),
+    maxTokenSize: size(row?.max_token, DEFAULT_INNODB_FULL_TEXT.maxTokenSize),
+    customStopwords: named(row?.server_table) || named(row?.user_table),
+  };
 }
 
 /**
  * MySQL/MariaDB: the words separated by single spaces under an InnoDB FULLTEXT index, queried in
- * boolean mode with every word required. Words the index cannot hold are matched as
- * space-delimited substrings with LIKE: words have no % or _, and the column is utf8mb4_bin.
+ * boolean mode with every word required. Words the index does not hold as one token (too short,
+ * too long, stopwords, or with combining marks, which the built-in parser may split) are matched
+ * as space-delimited substrings with LIKE: words have no % or _, and the column is utf8mb4_bin.
  */
-const mysqlVisibility: VisibilityDialect = {
-  textWords: (words) => words.join(' '),
-  runsWithWords(namespaceId, name, words) {
-    const indexed = words.filter(innodbIndexes);
-    const conditions: RawBuilder<SqlBool>[] = [];
-    if (indexed.length > 0) {
-      const query = indexed.map((w) => `+"${w}"`).join(' ');
-      conditions.push(sql<SqlBool>`match (text_words) against (${query} in boolean mode)`);
-    }
-    for (const w of words.filter((word) => !innodbIndexes(word))) {
-      conditions.push(sql<SqlBool>`concat(' ', text_words, ' ') like ${`% ${w} %`}`);
-    }
-    return sql`select run_id from ${VALUES} where namespace_id = ${namespaceId} and name = ${name} and type = 'Text' and ${sql.join(conditions, sql` and `)}`;
-  },
-  startsWith(text, prefix) {
-    return sql<SqlBool>`(locate(${prefix}, ${text}) = 1)`;
-  },
-  exact: (operand) => sql`cast(${operand} as binary)`,
-  exactNeedsIndexedPrefilter: true,
-};
+function mysqlVisibility(settings: InnodbFullTextSettings): VisibilityDialect {
+  const indexes = (word: string): boolean => {
+    const length = [...word].length;
+    return (
+      !settings.customStopwords &&
+      length >= settings.minTokenSize &&
+      length <= settings.maxTokenSize &&
+      !INNODB_STOPWORDS.has(word) &&
+      /^[\p{L}\p{N}]+$/u.test(word)
+    );
+  };
+  return {
+    textWords: (words) => words.join(' '),
+    runsWithWords(namespaceId, name, words) {
+      const indexed = words.filter(indexes);
+      const conditions: RawBuilder<SqlBool>[] = [];
+      if (indexed.length > 0) {
+        const query = indexed.map((w) => `+"${w}"`).join(' ');
+        conditions.push(sql<SqlBool>`match (text_words) against (${query} in boolean mode)`);
+      }
+      for (const w of words.filter((word) => !indexes(word))) {
+        conditions.push(sql<SqlBool>`concat(' ', text_words, ' ') like ${`% ${w} %`}`);
+      }
+      return sql`select run_id from ${VALUES} where namespace_id = ${namespaceId} and name = ${name} and type = 'Text' and ${sql.join(conditions, sql` and `)}`;
+    },
+    startsWith(text, prefix) {
+      return sql<SqlBool>`(locate(${prefix}, ${text}) = 1)`;
+    },
+    exact: (operand) => sql`cast(${operand} as binary)`,
+    exactNeedsIndexedPrefilter: true,
+  };
+}
 
-export function visibilityDialect(dialect: SqlDialectName): VisibilityDialect {
+/** `innodb` matters to MySQL/MariaDB queries only; writes need no settings. */
+export function visibilityDialect(dialect: SqlDialectName, innodb: InnodbFullTextSettings = DEFAULT_INNODB_FULL_TEXT): VisibilityDialect {
   switch (dialect) {
     case 'sqlite':
       return sqliteVisibility;
     case 'postgres':
       return postgresVisibility;
     case 'mysql':
-      return mysqlVisibility;
+      return mysqlVisibility(innodb);
   }
 }

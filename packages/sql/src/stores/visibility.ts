@@ -11,7 +11,7 @@ import type {
   VisibilityRecord,
   VisibilityStore,
 } from '@hourglass/core';
-import { visibilityDialect } from '../dialects/visibility-dialect.js';
+import { readInnodbFullTextSettings, visibilityDialect } from '../dialects/visibility-dialect.js';
 import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
 import { decodeCursor, fetchSize, toPage } from '../paging.js';
 import type { Db, SqlRunner } from '../runner.js';
@@ -37,7 +37,10 @@ const CLOSED = 1;
  * runs first, then newest start time, then run id, and paged by keyset on exactly that order.
  */
 export class SqlVisibilityStore implements VisibilityStore {
+  /** For writes, which need no server settings. */
   private readonly text: VisibilityDialect;
+  /** For queries: on MySQL/MariaDB it depends on the server's full-text settings, read on first use. */
+  private queryDialect: Promise<VisibilityDialect> | undefined;
   private readonly registry: SearchAttributeRegistry;
   private readonly sqlite: boolean;
 
@@ -106,7 +109,7 @@ export class SqlVisibilityStore implements VisibilityStore {
     requireObject(request, 'request');
     requireId(request.namespaceId, 'namespaceId');
     validateFilter(request.filter);
-    const query = queryConditionOf(request.namespaceId, request.filter, this.text);
+    const query = await this.queryConditionOf(request.namespaceId, request.filter);
     const limit = fetchSize(request);
     const cursor = decodeCursor(request.nextPageToken, ['number', 'number', 'string']);
     if (cursor && cursor[0] !== 0 && cursor[0] !== 1) throw new InvalidPersistenceRequestError('malformed next page token');
@@ -141,7 +144,7 @@ export class SqlVisibilityStore implements VisibilityStore {
       throw new InvalidPersistenceRequestError('groupByStatus must be a boolean');
     }
     const grouped = request.groupByStatus === true || groupsByStatus(request.filter);
-    const query = queryConditionOf(request.namespaceId, request.filter, this.text);
+    const query = await this.queryConditionOf(request.namespaceId, request.filter);
     if (matchesNothing(request.filter)) return grouped ? { count: 0, groups: [] } : { count: 0 };
     if (!grouped) {
       const row = await this.runner.run((db) =>
@@ -160,6 +163,24 @@ export class SqlVisibilityStore implements VisibilityStore {
     );
     const groups = rows.map((r) => ({ status: int(r.status, 'status') as WorkflowExecutionStatus, count: int(r.n, 'count') }));
     return { count: groups.reduce((sum, g) => sum + g.count, 0), groups };
+  }
+
+  private async queryConditionOf(namespaceId: string, filter: VisibilityFilter | undefined): Promise<RawBuilder<SqlBool> | undefined> {
+    if (filter?.query === undefined) return undefined;
+    return queryCondition(filter.query, namespaceId, await this.dialectForQueries());
+  }
+
+  private dialectForQueries(): Promise<VisibilityDialect> {
+    if (this.runner.dialect.name !== 'mysql') return Promise.resolve(this.text);
+    this.queryDialect ??= this.runner.run((db) => readInnodbFullTextSettings(db)).then(
+      (settings) => visibilityDialect('mysql', settings),
+      (err: unknown) => {
+        // Not cached: the next query tries again once the server answers.
+        this.queryDialect = undefined;
+        throw err;
+      },
+    );
+    return this.queryDialect;
   }
 
   private async replace(record: VisibilityRecord): Promise<void> {
@@ -189,10 +210,6 @@ function filtered(db: Db, namespaceId: string, filter: VisibilityFilter | undefi
   return q;
 }
 
-function queryConditionOf(namespaceId: string, filter: VisibilityFilter | undefined, text: VisibilityDialect): RawBuilder<SqlBool> | undefined {
-  if (filter?.query === undefined) return undefined;
-  return queryCondition(filter.query, namespaceId, text);
-}
 
 /** `GROUP BY ExecutionStatus` in the query; the parser allows no other grouping, and neither does this store. */
 function groupsByStatus(filter: VisibilityFilter | undefined): boolean {

@@ -40,6 +40,8 @@ export interface ServerOptions {
   readonly longPollTimeoutMs?: number;
   readonly maxPayloadBytes?: number;
   readonly defaultWorkflowTaskTimeoutMs?: number;
+  /** Events per history page (poll responses and GetWorkflowExecutionHistory); default 1000. */
+  readonly historyPageSize?: number;
   /** Reported by GetClusterInfo as the main store, e.g. 'sqlite'. */
   readonly persistenceName?: string;
   /** Reported by GetClusterInfo as the visibility store; defaults to persistenceName. */
@@ -76,6 +78,7 @@ export class HourglassServer {
       longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000,
       defaultWorkflowTaskTimeoutMs: options.defaultWorkflowTaskTimeoutMs ?? 10_000,
       maxPayloadBytes: options.maxPayloadBytes ?? 2 * 1024 * 1024,
+      historyPageSize: options.historyPageSize ?? 1000,
     };
     const { numHistoryShards, clusterId } = await ensureCluster(stores, options.numHistoryShards ?? 1);
     const owner = `hourglass-${randomUUID()}`;

@@ -18,7 +18,7 @@ import type { TaskToken } from '../history/task-token.js';
 import { recordWorkflowTaskStarted, respondWorkflowTaskCompleted, respondWorkflowTaskFailed } from '../history/workflow-tasks.js';
 import type { Namespace, NamespaceRegistry } from './namespace-registry.js';
 import type { QueryRegistry } from './queries.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '../history/history-cursor.js';
 import { describe, executionInfo } from './execution-info.js';
 import { countFilterFor, customAttributeTypes, visibilityFilterFor } from './list-query.js';
 import { unknownSearchAttributes } from '../history/search-attributes.js';
@@ -296,7 +296,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
         if (cursor.runId !== ms.runId) ms = await engine.repo.load(ns.id, ms.workflowId, cursor.runId);
         before = cursor.next;
       }
-      const pageSize = r.maximumPageSize && r.maximumPageSize > 0 ? r.maximumPageSize : 1000;
+      const pageSize = r.maximumPageSize && r.maximumPageSize > 0 ? r.maximumPageSize : ctx.config.historyPageSize;
       const from = Math.max(1, before - pageSize);
       const events = (await engine.readHistory(ms, from, before)).reverse();
       return { history: { events }, ...(from > 1 ? { nextPageToken: encodeHistoryCursor(ms.runId, from) } : {}) };
@@ -340,7 +340,7 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
         if (isRunning(ms)) return { history: { events: [] }, nextPageToken: encodeHistoryCursor(ms.runId, from) };
         return { history: { events: [await engine.closeEvent(ms)] } };
       }
-      const pageSize = r.maximumPageSize && r.maximumPageSize > 0 ? r.maximumPageSize : 1000;
+      const pageSize = r.maximumPageSize && r.maximumPageSize > 0 ? r.maximumPageSize : ctx.config.historyPageSize;
       const to = Math.min(ms.nextEventId, from + pageSize);
       const events: HistoryEvent[] = await engine.readHistory(ms, from, to);
       const more = to < ms.nextEventId || (r.waitNewEvent && isRunning(ms));

@@ -8,8 +8,10 @@ export interface EngineConfig {
   /** How long a poll or a history long poll waits before answering empty. */
   readonly longPollTimeoutMs: number;
   readonly defaultWorkflowTaskTimeoutMs: number;
-  /** Requests larger than this are rejected before they touch any state. */
+  /** Payloads larger than this are rejected before they touch any state. */
   readonly maxPayloadBytes: number;
+  /** Events per page of history sent to workers and clients. */
+  readonly historyPageSize: number;
 }
 
 /** The services every part of the history engine works with. */

@@ -7,6 +7,7 @@ import { BadCommand, CLOSE_COMMANDS, CommandApplier } from './command-applier.js
 import type { HistoryEngine } from './engine.js';
 import { isRunning } from './engine.js';
 import type { MutableState } from './mutable-state.js';
+import { encodeHistoryCursor } from './history-cursor.js';
 import { encodeTaskToken } from './task-token.js';
 import type { TaskToken } from './task-token.js';
 import type { WorkflowTxn } from './transaction.js';
@@ -70,7 +71,9 @@ export async function recordWorkflowTaskStarted(
   const wt = ms.workflowTask!;
   const partial = poll.fromStickyQueue && wt.sticky && ms.lastCompletedWorkflowTaskStartedEventId > 0;
   const from = partial ? ms.lastCompletedWorkflowTaskStartedEventId + 1 : 1;
-  const events = await engine.readHistory(ms, from, ms.nextEventId);
+  // Long histories go out in pages; the worker fetches the rest with GetWorkflowExecutionHistory.
+  const pageEnd = Math.min(ms.nextEventId, from + engine.ctx.config.historyPageSize);
+  const events = await engine.readHistory(ms, from, pageEnd);
   const token: TaskToken = {
     namespaceId: ms.namespaceId,
     workflowId: ms.workflowId,
@@ -87,6 +90,7 @@ export async function recordWorkflowTaskStarted(
     startedEventId,
     attempt: wt.attempt,
     history: { events },
+    ...(pageEnd < ms.nextEventId ? { nextPageToken: encodeHistoryCursor(ms.runId, pageEnd) } : {}),
     workflowExecutionTaskQueue: { name: ms.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: timestampFromMs(wt.scheduledTimeMs),
     startedTime: timestampFromMs(wt.startedTimeMs!),

@@ -39,7 +39,9 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { filename?: string; longPollTimeoutMs?: number; numHistoryShards?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { filename?: string; longPollTimeoutMs?: number; numHistoryShards?: number; historyPageSize?: number } = {},
+): Promise<TestServer> {
   const stores = await openSqlStores({ dialect: 'sqlite', filename: options.filename ?? ':memory:', setupSchema: true });
   const server = await HourglassServer.start({
     stores,
@@ -47,6 +49,7 @@ export async function startTestServer(options: { filename?: string; longPollTime
     namespaces: ['default'],
     longPollTimeoutMs: options.longPollTimeoutMs ?? 5_000,
     ...(options.numHistoryShards ? { numHistoryShards: options.numHistoryShards } : {}),
+    ...(options.historyPageSize ? { historyPageSize: options.historyPageSize } : {}),
     persistenceName: 'sqlite',
   });
   const address = server.address;

@@ -67,7 +67,14 @@ export async function openPostgresContainer(image: string): Promise<OpenedTarget
 }
 
 export async function openMysqlContainer(image: string): Promise<OpenedTarget> {
-  const container = await startOrUnavailable(image, () => new MySqlContainer(image).withStartupTimeout(STARTUP_TIMEOUT_MS).start());
+  // The stores send blobs hex-encoded inside the statement, so a 4 MB blob needs a packet above
+  // 8 MB; the images default to 4 MB (5.7). Character set as the local MariaDB runs.
+  const container = await startOrUnavailable(image, () =>
+    new MySqlContainer(image)
+      .withCommand(['--max-allowed-packet=64M', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_bin'])
+      .withStartupTimeout(STARTUP_TIMEOUT_MS)
+      .start(),
+  );
   return openThenStopOnFailure(container, () =>
     openOnFreshSqlDatabase('mysql', { host: container.getHost(), port: container.getPort(), user: 'root', password: container.getRootPassword() }),
   );

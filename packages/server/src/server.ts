@@ -158,7 +158,7 @@ export class HourglassServer {
     };
     const workflow = buildService(
       WORKFLOW_SERVICE,
-      { unary: { ...namespaceHandlers(namespaces, cluster), ...workflowHandlers({ engine, namespaces, queries, executor, clusterName: CLUSTER_NAME }) } },
+      { unary: { ...namespaceHandlers(namespaces, cluster), ...workflowHandlers({ engine, namespaces, queries, executor }) } },
       hooks,
     );
     const operator = buildService(OPERATOR_SERVICE, { unary: operatorHandlers(namespaces) }, hooks);

@@ -47,7 +47,6 @@ export interface WorkflowServiceDeps {
   readonly namespaces: NamespaceRegistry;
   readonly queries: QueryRegistry;
   readonly executor: TaskExecutor;
-  readonly clusterName: string;
 }
 
 /** The WorkflowService's workflow RPCs, translated onto the history engine and matching. */
@@ -73,7 +72,6 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       memo: r.memo ?? null,
       searchAttributes: r.searchAttributes ?? null,
       retryPolicy: r.retryPolicy ?? null,
-      cronSchedule: r.cronSchedule ?? null,
       ...(executionTimeoutMs ? { executionTimeoutMs } : {}),
       ...(runTimeoutMs ? { runTimeoutMs } : {}),
       workflowTaskTimeoutMs: msFromDuration(r.workflowTaskTimeout) ?? ctx.config.defaultWorkflowTaskTimeoutMs,
@@ -81,7 +79,6 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       reusePolicy: r.workflowIdReusePolicy ?? 0,
       conflictPolicy: r.workflowIdConflictPolicy ?? 0,
       ...(msFromDuration(r.workflowStartDelay) ? { backoffMs: msFromDuration(r.workflowStartDelay)! } : {}),
-      namespace: ns.name,
     };
   };
 
@@ -93,17 +90,15 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
   const handlers: Record<string, (request: never, call: CallContext) => Promise<object>> = {
     async StartWorkflowExecution(r: Request<'StartWorkflowExecutionRequest'>) {
       const ns = await namespaces.byName(r.namespace);
-      const { namespace: _n, ...options } = startOptions(ns, r);
-      const { runId, started } = await engine.startWorkflow(ns.id, ns.name, options);
+      const { runId, started } = await engine.startWorkflow(ns.id, ns.name, startOptions(ns, r));
       return { runId, started };
     },
 
     async SignalWithStartWorkflowExecution(r: Request<'SignalWithStartWorkflowExecutionRequest'>) {
       const ns = await namespaces.byName(r.namespace);
       if (!r.signalName) throw invalidArgument('SignalName is not set on request.');
-      const { namespace: _n, ...options } = startOptions(ns, r);
       const { runId, started } = await engine.startWorkflow(ns.id, ns.name, {
-        ...options,
+        ...startOptions(ns, r),
         conflictPolicy: r.workflowIdConflictPolicy || enums.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
         signal: { name: r.signalName, input: r.signalInput ?? null, header: r.header ?? null, identity: r.identity ?? '' },
       });

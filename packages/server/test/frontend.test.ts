@@ -118,6 +118,20 @@ describe('request checks', () => {
     expect(await grpcCode(service().startWorkflowExecution({ namespace: 'default', workflowId: 'x', workflowType: { name: 't' } }))).toBe(status.INVALID_ARGUMENT);
   });
 
+  test('negative timeouts are INVALID_ARGUMENT', async () => {
+    const code = await grpcCode(
+      service().startWorkflowExecution({
+        namespace: 'default',
+        workflowId: `neg-${randomUUID()}`,
+        workflowType: { name: 't' },
+        taskQueue: { name: 'q' },
+        workflowRunTimeout: { seconds: -5 },
+        requestId: randomUUID(),
+      }),
+    );
+    expect(code).toBe(status.INVALID_ARGUMENT);
+  });
+
   test('a malformed task token is INVALID_ARGUMENT', async () => {
     expect(await grpcCode(service().respondActivityTaskCompleted({ namespace: 'default', taskToken: new TextEncoder().encode('nope') }))).toBe(status.INVALID_ARGUMENT);
   });

@@ -60,6 +60,16 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
     if (r.cronSchedule) throw invalidArgument('cron schedules are not supported by this server');
     const unknown = unknownSearchAttributes(r.searchAttributes?.indexedFields, customAttributeTypes(ns));
     if (unknown) throw invalidArgument(`search attribute ${unknown.join(', ')} is not defined in namespace ${ns.name}`);
+    for (const [name, d] of [
+      ['WorkflowExecutionTimeout', r.workflowExecutionTimeout],
+      ['WorkflowRunTimeout', r.workflowRunTimeout],
+      ['WorkflowTaskTimeout', r.workflowTaskTimeout],
+      ['WorkflowStartDelay', r.workflowStartDelay],
+    ] as const) {
+      if (d && ((d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`Invalid ${name}: it must not be negative.`);
+    }
+    if (r.taskQueue?.name && r.taskQueue.name.length > 1000) throw invalidArgument('TaskQueue length exceeds limit.');
+    if (r.workflowType.name.length > 1000) throw invalidArgument('WorkflowType length exceeds limit.');
     const executionTimeoutMs = msFromDuration(r.workflowExecutionTimeout);
     const runTimeoutMs = msFromDuration(r.workflowRunTimeout) ?? executionTimeoutMs;
     return {

@@ -7,7 +7,7 @@ export interface E2eOptions {
   readonly output: 'table' | 'json';
 }
 
-export const DEFAULT_E2E_OPTIONS: E2eOptions = { workflows: 200, rounds: 3, concurrency: 10, output: 'table' };
+export const DEFAULT_E2E_OPTIONS: E2eOptions = { workflows: 200, rounds: 5, concurrency: 10, output: 'table' };
 
 export const E2E_USAGE = `Usage: npm run bench:e2e -- [--workflows N] [--rounds R] [--concurrency C] [--output table|json]
 

@@ -16,8 +16,8 @@ function jsonPayloads(value: unknown): temporal.api.common.v1.IPayloads {
  * no workflow sandbox and no history replay. Per workflow: StartWorkflowExecution,
  * PollWorkflowTaskQueue, RespondWorkflowTaskCompleted (schedule the activity),
  * PollActivityTaskQueue, RespondActivityTaskCompleted, PollWorkflowTaskQueue,
- * RespondWorkflowTaskCompleted (complete), GetWorkflowExecutionHistory (wait for the close event,
- * as the SDK client does). Each poll is sent before the call that creates its task, as a worker's
+ * RespondWorkflowTaskCompleted (complete), and GetWorkflowExecutionHistory waiting for the close
+ * event from the start on, as the SDK client does. Each poll is sent before the call that creates its task, as a worker's
  * pollers are always waiting, so tasks can be handed over without being stored first.
  */
 export class RawDriver {
@@ -49,6 +49,13 @@ export class RawDriver {
       input: jsonPayloads('bench'),
       requestId: workflowId,
       identity,
+    });
+    // Waits for the close event from the start on, as the SDK client's execute() does.
+    const closed = service.getWorkflowExecutionHistory({
+      namespace,
+      execution: { workflowId, runId: started.runId },
+      waitNewEvent: true,
+      historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
     });
     const task1 = await firstTask;
     if (!task1.taskToken?.length) throw new Error(`no workflow task for ${workflowId}`);
@@ -85,13 +92,7 @@ export class RawDriver {
       commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: { result: jsonPayloads('Hello, bench!') } }],
     });
 
-    const closed = await service.getWorkflowExecutionHistory({
-      namespace,
-      execution: { workflowId, runId: started.runId },
-      waitNewEvent: true,
-      historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
-    });
-    const last = closed.history?.events?.at(-1);
+    const last = (await closed).history?.events?.at(-1);
     if (last?.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) throw new Error(`${workflowId} did not complete: ${String(last?.eventType)}`);
   }
 

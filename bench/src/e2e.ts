@@ -43,7 +43,7 @@ async function run(options: E2eOptions): Promise<E2eReport> {
   const targets: Target[] = [];
   try {
     for (const store of stores) {
-      const address = store.server.address;
+      const address = store.address;
       targets.push({
         store,
         drivers: { sdk: await SdkDriver.start(address, `e2e-sdk-${runId}`), 'raw-grpc': await RawDriver.start(address, `e2e-raw-${runId}`) },

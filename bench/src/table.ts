@@ -108,7 +108,7 @@ export function renderReport(report: BenchReport): string {
     `source: commit ${report.source.commit}${report.source.uncommitted.length > 0 ? `, with uncommitted changes in ${report.source.uncommitted.join(', ')}` : ''}`,
     `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}, SQLite ${m.sqlite}`,
     `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
-    `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured rounds (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,
+    `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured round${report.options.rounds === 1 ? '' : 's'} (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,
     '',
     'workloads (hourglass = the @hourglass/sql SQLite store; raw = the fewest statements writing the same rows with the same checks, on cached better-sqlite3 prepared statements; kysely-sql = those same statements sent through the store\'s own Kysely connection):',
     ...(report.modes[0]?.workloads ?? []).map((w) => `- ${w.name}: ${w.description}`),

@@ -140,8 +140,8 @@ export class HourglassServer {
           throw invalidArgument(`payload size ${largest} bytes exceeds the limit of ${config.maxPayloadBytes} bytes`);
         }
       },
-      onError(method, err) {
-        if (err.code === 13 || err.code === 14) log.error('request failed', { method, code: err.code, error: err.message });
+      onError(method, err, cause) {
+        if (err.code === 13 || err.code === 14) log.error('request failed', { method, code: err.code, error: cause });
         else log.debug('request rejected', { method, code: err.code, error: err.message });
       },
       track<T>(work: Promise<T>): Promise<T> {

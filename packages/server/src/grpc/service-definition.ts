@@ -25,7 +25,8 @@ export interface ServiceHandlers {
 }
 
 export interface ServiceHooks {
-  onError?(method: string, err: RpcError): void;
+  /** `cause` is what the handler threw, kept for logs (its stack), before mapping to a status. */
+  onError?(method: string, err: RpcError, cause: unknown): void;
   /** Runs on every decoded request before its handler; throwing rejects the call (e.g. an oversized payload). */
   admit?(ctx: CallContext, request: object): void;
   /** Aborted when the server starts shutting down: long polls then answer empty at once. */
@@ -123,7 +124,7 @@ export function buildService(
     };
     const fail = (err: unknown): ReturnType<typeof toServiceError> => {
       const e = toServiceError(err);
-      hooks.onError?.(`${serviceName}/${name}`, toRpcError(err));
+      hooks.onError?.(`${serviceName}/${name}`, toRpcError(err), err);
       return e;
     };
 

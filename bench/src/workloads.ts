@@ -20,7 +20,8 @@ import type { OpPosition } from './workload-data.js';
 /**
  * The hot paths, each as the Hourglass store call and as the baseline: the fewest statements
  * that write the same rows with the same checks (shard fence, run version, current run,
- * queue lease), on the same schema, one transaction per store call.
+ * queue lease), on the same schema; one write transaction where the store call uses one, a
+ * lone autocommit statement where the store sends one.
  *
  * Workloads run in the order listed within a round, and later ones use the rows earlier ones
  * wrote (update touches the runs create made; get and complete read the tasks create wrote).

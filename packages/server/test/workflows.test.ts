@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowUpdateStage, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, startWorker } from './support/harness.js';
@@ -115,6 +115,14 @@ describe('messages', () => {
     await handle.signal('add', 2);
     await handle.signal('finish');
     expect(await handle.result()).toBe(42);
+  });
+
+  test('an accepted update whose workflow completes first ends with "workflow execution already completed"', { timeout: 20_000 }, async () => {
+    const handle = await env.client.workflow.start('completesDuringUpdate', { taskQueue, workflowId: id('update-orphan') });
+    const update = await handle.startUpdate('slow', { waitForStage: WorkflowUpdateStage.ACCEPTED });
+    await handle.signal('finish');
+    expect(await handle.result()).toBe('done');
+    await expect(update.result()).rejects.toThrow(/already completed/);
   });
 
   test('update-with-start starts the workflow and runs the update on it', { timeout: 20_000 }, async () => {

@@ -519,14 +519,12 @@ export function workflowHandlers(deps: WorkflowServiceDeps): Record<string, Unar
       const ms = await engine.repo.load(ns.id, workflowId, runId);
       const completed = ms.completedUpdates[updateId];
       if (completed) return { updateRef: ref, outcome: completed.outcome, stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED };
+      if (!isRunning(ms)) throw notFound('workflow execution already completed');
       const accepted = ms.acceptedUpdates[updateId] !== undefined;
       if (accepted && stage <= Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED) {
         return { updateRef: ref, stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED };
       }
-      if (!accepted && !ms.admittedUpdates[updateId]) {
-        if (!isRunning(ms)) throw notFound('workflow execution already completed');
-        throw notFound(`update ${updateId} not found`);
-      }
+      if (!accepted && !ms.admittedUpdates[updateId]) throw notFound(`update ${updateId} not found`);
       if (Date.now() >= until || call.signal.aborted) {
         return { updateRef: ref, stage: accepted ? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED : Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED };
       }

@@ -204,6 +204,8 @@ export class HistoryEngine {
     ms.timers = {};
     ms.stickyTaskQueue = undefined;
     ms.admittedUpdates = {};
+    // Updates still in flight die with the run: their callers get 'workflow execution already completed'.
+    ms.acceptedUpdates = {};
     txn.transfer({ kind: 'close-execution', runId: ms.runId });
     txn.visibility('close');
     return event;

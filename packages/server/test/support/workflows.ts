@@ -181,3 +181,18 @@ const local = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '10
 export async function localActivity(name: string): Promise<string> {
   return local.greet(name);
 }
+
+export const slowUpdate = defineUpdate<string>('slow');
+
+export async function completesDuringUpdate(): Promise<string> {
+  let finished = false;
+  setHandler(slowUpdate, async () => {
+    await condition(() => false);
+    return 'never';
+  });
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  await condition(() => finished);
+  return 'done';
+}

@@ -9,7 +9,6 @@ import type { ShardContext } from './shard.js';
 import type { PendingTask } from './task-data.js';
 import type { WorkflowTxn } from './transaction.js';
 import { appendEvents, loadMutableState, mutationOf, snapshotOf, workflowKey } from './workflow-persistence.js';
-import { encodeEvents } from './history-codec.js';
 
 export interface CommittedTasks {
   readonly shardId: number;
@@ -146,9 +145,9 @@ export class RunRepository {
         const ms = txn.ms;
         if (txn.events.length > 0) {
           for (const e of txn.events) e.taskId = txnId;
-          await appendEvents(this.stores, shard.shardId, ms, txn.events, txnId);
+          const bytes = await appendEvents(this.stores, shard.shardId, ms, txn.events, txnId);
           ms.lastTxnId = txnId;
-          ms.historySizeBytes += encodeEvents(txn.events).data.byteLength;
+          ms.historySizeBytes += bytes;
         }
         ms.dbRecordVersion += 1;
         ms.stateTransitionCount += 1;

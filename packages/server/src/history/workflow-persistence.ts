@@ -68,19 +68,21 @@ export async function loadMutableState(stores: PersistenceStores, shardId: numbe
   return ms;
 }
 
-/** Appends one batch of events (ids `first..`) to the run's branch. */
-export async function appendEvents(stores: PersistenceStores, shardId: number, ms: MutableState, events: readonly HistoryEvent[], txnId: number): Promise<void> {
+/** Appends one batch of events (ids `first..`) to the run's branch; returns the batch's encoded size. */
+export async function appendEvents(stores: PersistenceStores, shardId: number, ms: MutableState, events: readonly HistoryEvent[], txnId: number): Promise<number> {
   const first = Number(events[0]!.eventId);
+  const blob = encodeEvents(events);
   await stores.history.appendHistoryNodes({
     shardId,
     branch: ms.branch,
     nodeId: first,
     txnId,
     prevTxnId: ms.lastTxnId,
-    events: encodeEvents(events),
+    events: blob,
     isNewBranch: first === 1,
     info: `${ms.namespaceId}/${ms.workflowId}/${ms.runId}`,
   });
+  return blob.data.byteLength;
 }
 
 /**

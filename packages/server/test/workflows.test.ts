@@ -169,6 +169,12 @@ describe('workflow composition', () => {
     expect(result).toBe('parent got: Hello, child!');
   });
 
+  test('a parent cancels its child and sees the cancellation', { timeout: 20_000 }, async () => {
+    const workflowId = id('cancel-child');
+    expect(await env.client.workflow.execute('cancelsChild', { taskQueue, workflowId })).toBe('child canceled');
+    expect((await env.client.workflow.getHandle(`${workflowId}-child`).describe()).status.name).toBe('CANCELLED');
+  });
+
   test('a child left running is terminated when its parent closes (default parent close policy)', { timeout: 20_000 }, async () => {
     const childId = await env.client.workflow.execute('parentLeavesChildRunning', { taskQueue, workflowId: id('pcp') });
     await expect.poll(async () => (await env.client.workflow.getHandle(childId).describe()).status.name, { timeout: 10_000 }).toBe('TERMINATED');

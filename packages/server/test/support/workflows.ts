@@ -196,3 +196,16 @@ export async function completesDuringUpdate(): Promise<string> {
   await condition(() => finished);
   return 'done';
 }
+
+export async function cancelsChild(): Promise<string> {
+  try {
+    await CancellationScope.cancellable(async () => {
+      const child = await startChild(waitsForever, { workflowId: `${workflowInfo().workflowId}-child` });
+      CancellationScope.current().cancel();
+      await child.result();
+    });
+    return 'child finished';
+  } catch (err) {
+    return isCancellation(err) ? 'child canceled' : `unexpected: ${String(err)}`;
+  }
+}

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, formatProblem, loadServerConfig, parseServerConfigText } from '../src/config/index.js';
+import { ConfigError, createLogger, formatProblem, loadServerConfig, parseServerConfigText, startServerFromConfig } from '../src/config/index.js';
 import type { ConfigEnvironment, ServerConfig } from '../src/config/index.js';
 
 const FILES: Record<string, string> = {
@@ -204,7 +207,7 @@ namespaces: ["", ok]
     ).toEqual([
       'persistence.numHistoryShards: must be an integer from 1 to 16384, got 2.5',
       'persistence.autoSetupSchema: must be true or false, got "yes"',
-      'persistence.main.cassandra.hosts: must be a non-empty list of strings, got a list',
+      'persistence.main.cassandra.hosts: must be a non-empty list of strings, got []',
       'persistence.main.cassandra.keyspace: must be an unquoted Cassandra identifier (a letter, then letters, digits or _; at most 48), got "1bad"',
       'persistence.main.cassandra.consistency: must be one of ONE, TWO, THREE, QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, LOCAL_ONE, got "SOME"',
       'persistence.visibility.elasticsearch.url: must be an http:// or https:// URL, got "es:9200"',
@@ -212,7 +215,7 @@ namespaces: ["", ok]
       'frontend.maxPayloadBytes: must be an integer from 1 to 134217728, got 0',
       'log.format: must be one of json, pretty, got "xml"',
       'log.level: must be one of debug, info, warn, error, got "verbose"',
-      'namespaces: must be a non-empty list of strings, got a list',
+      'namespaces: must be a non-empty list of strings, got ["","ok"]',
     ]);
   });
 
@@ -239,7 +242,7 @@ namespaces: ["", ok]
 
   test('a section that is not a mapping, and a document that is not one', () => {
     expect(problems(`${POSTGRES}frontend: 7233\n`)).toEqual(['frontend: must be a mapping, got 7233']);
-    expect(problems('- a\n- b\n')).toEqual(['the config must be a YAML mapping, got a list']);
+    expect(problems('- a\n- b\n')).toEqual(['the config must be a YAML mapping, got ["a","b"]']);
   });
 
   test('YAML syntax errors and duplicate keys are reported with their line', () => {
@@ -270,5 +273,23 @@ namespaces: ["", ok]
 
   test('a missing config file is one clear problem', () => {
     expect(() => loadServerConfig('/no/such/hourglass.yaml')).toThrow(/\/no\/such\/hourglass.yaml has 1 problem:\n {2}cannot read the config file: ENOENT/);
+  });
+});
+
+describe('starting from a config', () => {
+  test('a shard count that differs from the one the cluster was created with is logged as a warning and the stored one stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hourglass-config-shards-'));
+    const yaml = (shards: number) => `persistence:\n  numHistoryShards: ${shards}\n  autoSetupSchema: true\n  main:\n    sqlite: { filename: ${join(dir, 'shards.db')} }\nfrontend: { port: 0 }\n`;
+    try {
+      const first = await startServerFromConfig(parse(yaml(2)));
+      await first.shutdown(1_000);
+      const lines: string[] = [];
+      const second = await startServerFromConfig(parse(yaml(3)), createLogger({ level: 'warn', format: 'json', write: (line) => lines.push(line) }));
+      await second.shutdown(1_000);
+      const warnings = lines.map((line) => JSON.parse(line) as { level: string; msg: string; configured?: number; stored?: number });
+      expect(warnings).toContainEqual(expect.objectContaining({ level: 'warn', configured: 3, stored: 2, msg: expect.stringMatching(/numHistoryShards differs/) }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

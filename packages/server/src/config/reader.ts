@@ -145,7 +145,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /** How a value looks in a message: strings quoted, so `"abc"` and `abc` are told apart from numbers. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) {
+    const text = JSON.stringify(value);
+    return text.length <= 60 ? text : `a list of ${value.length} items`;
+  }
   if (value === null) return 'null';
   if (typeof value === 'object') return 'a mapping';
   return String(value);

@@ -1,4 +1,5 @@
-import { HourglassServer } from '../server.js';
+import type { PersistenceStores } from '@hourglass/core';
+import { CLUSTER_NAME, HourglassServer } from '../server.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { openConfiguredStores } from './open-stores.js';
@@ -8,6 +9,7 @@ import type { ServerConfig } from './server-config.js';
 export async function startServerFromConfig(config: ServerConfig, log: Logger = silentLogger): Promise<HourglassServer> {
   const { stores, persistenceName, visibilityName } = await openConfiguredStores(config);
   try {
+    await warnOnShardCountChange(stores, config.persistence.numHistoryShards, log);
     const server = await HourglassServer.start({
       stores,
       port: config.frontend.port,
@@ -23,5 +25,22 @@ export async function startServerFromConfig(config: ServerConfig, log: Logger = 
   } catch (err) {
     await stores.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * The shard count is fixed when the cluster is created, as in Temporal: a different value in the
+ * config is ignored, which an operator should hear about rather than discover.
+ */
+async function warnOnShardCountChange(stores: PersistenceStores, configured: number, log: Logger): Promise<void> {
+  let stored: number;
+  try {
+    stored = (await stores.clusterMetadata.getClusterMetadata(CLUSTER_NAME)).numHistoryShards;
+  } catch {
+    // A new cluster (or a store problem, which the start itself reports).
+    return;
+  }
+  if (stored !== configured) {
+    log.warn('persistence.numHistoryShards differs from the value the cluster was created with; the stored value stays in force', { configured, stored });
   }
 }

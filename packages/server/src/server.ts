@@ -81,6 +81,10 @@ export class HourglassServer {
       historyPageSize: options.historyPageSize ?? 1000,
     };
     const { numHistoryShards, clusterId } = await ensureCluster(stores, options.numHistoryShards ?? 1);
+    if (options.numHistoryShards !== undefined && options.numHistoryShards !== numHistoryShards) {
+      // The shard count is fixed when the cluster is created: workflow ids are already hashed onto it.
+      log.warn('numHistoryShards differs from the cluster record; the stored value is used', { configured: options.numHistoryShards, stored: numHistoryShards });
+    }
     const owner = `hourglass-${randomUUID()}`;
     const shards = new Map<number, ShardContext>();
     for (let id = 1; id <= numHistoryShards; id++) {

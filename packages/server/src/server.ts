@@ -144,6 +144,9 @@ export class HourglassServer {
           throw invalidArgument(`payload size ${largest} bytes exceeds the limit of ${config.maxPayloadBytes} bytes`);
         }
       },
+      onSuccess(method, durationMs) {
+        log.debug('request', { method, durationMs });
+      },
       onError(method, err, cause) {
         if (err.code === 13 || err.code === 14) log.error('request failed', { method, code: err.code, error: cause });
         else log.debug('request rejected', { method, code: err.code, error: err.message });

@@ -27,6 +27,8 @@ export interface ServiceHandlers {
 export interface ServiceHooks {
   /** `cause` is what the handler threw, kept for logs (its stack), before mapping to a status. */
   onError?(method: string, err: RpcError, cause: unknown): void;
+  /** Called after every successful call, e.g. for a debug access log. */
+  onSuccess?(method: string, durationMs: number): void;
   /** Runs on every decoded request before its handler; throwing rejects the call (e.g. an oversized payload). */
   admit?(ctx: CallContext, request: object): void;
   /** Aborted when the server starts shutting down: long polls then answer empty at once. */
@@ -165,8 +167,10 @@ export function buildService(
           try {
             const request = decodeRequest(requestType, call.request);
             hooks.admit?.(ctx, request);
+            const startedMs = Date.now();
             const response = await handler(request as never, ctx);
             callback(null, Buffer.from(encodeMessage(responseType, response)));
+            hooks.onSuccess?.(`${serviceName}/${name}`, Date.now() - startedMs);
           } catch (err) {
             callback(fail(err));
           }

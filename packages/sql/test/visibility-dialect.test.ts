@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler } from 'kysely';
+import { DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, sql } from 'kysely';
 import { DEFAULT_INNODB_FULL_TEXT, visibilityDialect } from '../src/dialects/visibility-dialect.js';
 import type { InnodbFullTextSettings } from '../src/dialects/visibility-dialect.js';
 
@@ -37,9 +37,18 @@ describe('MySQL/MariaDB full-text: which words the FULLTEXT index answers', () =
 });
 
 describe('exact comparison', () => {
-  it('MySQL compares UTF-8 bytes (utf8mb4_bin pads spaces); SQLite and PostgreSQL compare the column as it is', () => {
-    expect(visibilityDialect('mysql').exactNeedsIndexedPrefilter).toBe(true);
-    expect(visibilityDialect('sqlite').exactNeedsIndexedPrefilter).toBe(false);
-    expect(visibilityDialect('postgres').exactNeedsIndexedPrefilter).toBe(false);
+  const column = sql`string_value`;
+  it('MySQL compares UTF-8 bytes (utf8mb4_bin pads spaces) and restates equalities on the indexed column', () => {
+    expect(visibilityDialect('mysql').exact(column).compile(mysql).sql).toBe('cast(string_value as binary)');
+    expect(visibilityDialect('mysql').indexedKey(column, true)?.compile(mysql).sql).toBe('string_value');
+    expect(visibilityDialect('mysql').indexedKey(column, false)?.compile(mysql).sql).toBe('string_value');
+  });
+
+  it('PostgreSQL restates equalities on the 256-character prefix its attribute indexes hold; SQLite needs nothing', () => {
+    expect(visibilityDialect('postgres').exact(column)).toBe(column);
+    expect(visibilityDialect('postgres').indexedKey(column, true)?.compile(mysql).sql).toBe('left(string_value, 256)');
+    expect(visibilityDialect('postgres').indexedKey(column, false)).toBeUndefined();
+    expect(visibilityDialect('sqlite').exact(column)).toBe(column);
+    expect(visibilityDialect('sqlite').indexedKey(column, true)).toBeUndefined();
   });
 });

@@ -217,6 +217,21 @@ for (const target of TARGETS) {
       expect(await list(v, space, "WorkflowId = 'eu'")).toEqual(['plain']);
     });
 
+    it('long Keyword, KeywordList and Text values are stored and found', async () => {
+      const v = stores.visibility;
+      const space = `ns-long-${target.name}`;
+      // Random, so PostgreSQL cannot compress it below its btree entry limit.
+      const long = Array.from({ length: 6000 }, (_, i) => String.fromCharCode(97 + ((i * 7919 + (i >> 3) * 104729) % 26))).join('');
+      const similar = `${long.slice(0, 5000)}x`;
+      await v.upsertWorkflowExecution(record(space, 'long', { Region: { type: 'Keyword', value: long }, Tags: { type: 'KeywordList', value: [long] }, Notes: { type: 'Text', value: `${long.slice(0, 1000)} tail` } }));
+      await v.upsertWorkflowExecution(record(space, 'similar', { Region: { type: 'Keyword', value: similar }, Tags: { type: 'KeywordList', value: [similar] } }));
+      expect(await list(v, space, `Region = '${long}'`)).toEqual(['long']);
+      expect(await list(v, space, `Region IN ('${similar}', 'x')`)).toEqual(['similar']);
+      expect(await list(v, space, `Tags = '${long}'`)).toEqual(['long']);
+      expect(await list(v, space, `Region STARTS_WITH '${long.slice(0, 4000)}'`)).toEqual(['long', 'similar']);
+      expect(await list(v, space, `Notes = 'TAIL ${long.slice(0, 1000)}'`)).toEqual(['long']);
+    });
+
     it('values of one namespace never match in another', async () => {
       const v = stores.visibility;
       await v.upsertWorkflowExecution(record(`ns-a-${target.name}`, 'shared', { Region: { type: 'Keyword', value: 'eu' }, Notes: { type: 'Text', value: 'hello' } }));

@@ -2,14 +2,12 @@ import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SearchAttributeSql } from './dialect.js';
+import { words } from './visibility-words.js';
 
 /** Name of the SQL function `registerTextMatch` adds to a SQLite connection. */
 export const TEXT_MATCH_FUNCTION = 'hourglass_text_match';
 
-/** Lower-cased words: runs of Unicode letters, marks and digits. */
-export function words(text: string): string[] {
-  return text.toLocaleLowerCase('und').match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-}
+export { words };
 
 /** Every word of `query` occurs among the words of `text`; a query without words matches nothing. */
 export function textMatches(text: string, query: string): boolean {

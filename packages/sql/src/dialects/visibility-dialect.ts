@@ -28,10 +28,12 @@ export interface VisibilityDialect {
    */
   exact(operand: RawBuilder<unknown>): RawBuilder<unknown>;
   /**
-   * True when `exact` hides the operand from its index, so an equality should also be stated on
-   * the plain column to let the index find the candidates.
+   * The expression a string column's index is on, when an equality must also be stated on it for
+   * the index to find the candidates (because `exact` hides the column, or because the index
+   * holds only a prefix); undefined when the exact comparison alone uses the index.
+   * `custom` tells the typed attribute tables from executions_visibility's own columns.
    */
-  readonly exactNeedsIndexedPrefilter: boolean;
+  indexedKey(operand: RawBuilder<unknown>, custom: boolean): RawBuilder<unknown> | undefined;
 }
 
 const VALUES = sql`executions_visibility_attribute_values`;
@@ -49,16 +51,20 @@ const sqliteVisibility: VisibilityDialect = {
     return sql<SqlBool>`(instr(${text}, ${prefix}) = 1)`;
   },
   exact: (operand) => operand,
-  exactNeedsIndexedPrefilter: false,
+  indexedKey: () => undefined,
 };
 
 /**
  * PostgreSQL: a 'simple' tsvector (no stemming, no stopwords) under a GIN index. The words are
  * already lower-cased, so the database's locale plays no part.
  */
+const POSTGRES_MAX_LEXEME_BYTES = 2048;
+
 const postgresVisibility: VisibilityDialect = {
   textWords: (words) => sql`to_tsvector('simple', ${words.join(' ')}::text)`,
   runsWithWords(namespaceId, name, words) {
+    // tsvector leaves out words of 2 kB or more, so no stored text holds one: matching nothing is exact for every text the index describes.
+    if (words.some((w) => Buffer.byteLength(w, 'utf8') >= POSTGRES_MAX_LEXEME_BYTES)) return sql`select run_id from ${VALUES} where 1 = 0`;
     const query = words.map((w) => `'${w}'`).join(' & ');
     return sql`select run_id from ${VALUES} where namespace_id = ${namespaceId} and name = ${name} and type = 'Text' and text_words @@ to_tsquery('simple', ${query}::text)`;
   },
@@ -67,7 +73,8 @@ const postgresVisibility: VisibilityDialect = {
   },
   // The columns are COLLATE "C": code point order, trailing spaces significant.
   exact: (operand) => operand,
-  exactNeedsIndexedPrefilter: false,
+  // Attribute values can outgrow a btree entry, so their indexes hold the first 256 characters.
+  indexedKey: (operand, custom) => (custom ? sql`left(${operand}, 256)` : undefined),
 };
 
 /**
@@ -140,7 +147,8 @@ function mysqlVisibility(settings: InnodbFullTextSettings): VisibilityDialect {
       return sql<SqlBool>`(locate(${prefix}, ${text}) = 1)`;
     },
     exact: (operand) => sql`cast(${operand} as binary)`,
-    exactNeedsIndexedPrefilter: true,
+    // The plain column, which its (prefix) index serves; the exact comparison then rechecks.
+    indexedKey: (operand) => operand,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { SearchAttributes } from '@hourglass/core';
 import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
-import { words } from '../dialects/sqlite-search-attributes.js';
+import { words } from '../dialects/visibility-words.js';
 import type { AttributeValuesTable, KeywordListsTable, TextTable, VisibilityDb } from './visibility-tables.js';
 
 /**

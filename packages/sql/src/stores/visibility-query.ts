@@ -3,7 +3,7 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import { InvalidPersistenceRequestError, foldQuery } from '@hourglass/core';
 import type { ComparisonExpr, QueryAttribute, QueryExpr, QueryScalar, SearchAttributeType, VisibilityQuery } from '@hourglass/core';
 import type { VisibilityDialect } from '../dialects/visibility-dialect.js';
-import { words } from '../dialects/sqlite-search-attributes.js';
+import { words } from '../dialects/visibility-words.js';
 import type { ExecutionsVisibilityTable } from '../tables.js';
 
 type Column = keyof ExecutionsVisibilityTable;
@@ -80,10 +80,10 @@ class Translator {
           return node.negated ? sql<SqlBool>`(${this.present(node.attribute)} and not ${contains})` : contains;
         }
         const keyword = node.attribute.type === 'Keyword';
-        return this.scalar(node.attribute, (column) => {
+        return this.scalar(node.attribute, (column, custom) => {
           const values = node.values.map((v) => sql`${bindable(v)}`);
           const test = sql<SqlBool>`${this.operand(keyword, column)} ${sql.raw(node.negated ? 'not in' : 'in')} (${sql.join(values.map((v) => this.operand(keyword, v)))})`;
-          return !node.negated ? this.prefiltered(keyword, sql<SqlBool>`${column} in (${sql.join(values)})`, test) : test;
+          return node.negated || !keyword ? test : this.prefiltered(column, values, custom, test);
         });
       },
       between: (node) => {
@@ -113,10 +113,10 @@ class Translator {
       return operator === '=' ? matches : sql<SqlBool>`(${this.present(attribute)} and not ${matches})`;
     }
     const keyword = attribute.type === 'Keyword';
-    return this.scalar(attribute, (column) => {
+    return this.scalar(attribute, (column, custom) => {
       const operand = sql`${bindable(value)}`;
       const test = sql<SqlBool>`${this.operand(keyword, column)} ${sql.raw(SQL_OPERATORS[operator])} ${this.operand(keyword, operand)}`;
-      return operator === '=' ? this.prefiltered(keyword, sql<SqlBool>`${column} = ${operand}`, test) : test;
+      return operator === '=' && keyword ? this.prefiltered(column, [operand], custom, test) : test;
     });
   }
 
@@ -125,21 +125,24 @@ class Translator {
     return keyword ? this.dialect.exact(operand) : operand;
   }
 
-  /** `test`, preceded by the indexable `prefilter` where the exact comparison cannot use the index. */
-  private prefiltered(keyword: boolean, prefilter: RawBuilder<SqlBool>, test: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
-    return keyword && this.dialect.exactNeedsIndexedPrefilter ? sql<SqlBool>`(${prefilter} and ${test})` : test;
+  /** The exact membership `test` of a string column, preceded by the same membership on the indexed key where the test alone cannot use the index. */
+  private prefiltered(column: RawBuilder<unknown>, values: readonly RawBuilder<unknown>[], custom: boolean, test: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+    const key = (operand: RawBuilder<unknown>) => this.dialect.indexedKey(operand, custom);
+    const indexed = key(column);
+    if (indexed === undefined) return test;
+    return sql<SqlBool>`(${indexed} in (${sql.join(values.map((v) => key(v)!))}) and ${test})`;
   }
 
   /** `condition` on the attribute's value: on the row's column for system attributes, else among the run's typed values. */
-  private scalar(attribute: QueryAttribute, condition: (column: RawBuilder<unknown>) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+  private scalar(attribute: QueryAttribute, condition: (column: RawBuilder<unknown>, custom: boolean) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
     const column = attribute.system ? SYSTEM_COLUMNS.get(attribute.name) : undefined;
-    if (column !== undefined) return sql<SqlBool>`(${condition(sql`${sql.ref(`executions_visibility.${column}`)}`)})`;
+    if (column !== undefined) return sql<SqlBool>`(${condition(sql`${sql.ref(`executions_visibility.${column}`)}`, false)})`;
     if (attribute.type === 'KeywordList' || attribute.type === 'Text') {
       throw new InvalidPersistenceRequestError(`${attribute.type} attribute '${attribute.name}' has no single value to compare`);
     }
     const value = sql.ref(VALUE_COLUMNS[attribute.type]);
     return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_attribute_values
-      where namespace_id = ${this.namespaceId} and name = ${attribute.name} and type = ${attribute.type} and ${condition(sql`${value}`)}))`;
+      where namespace_id = ${this.namespaceId} and name = ${attribute.name} and type = ${attribute.type} and ${condition(sql`${value}`, true)}))`;
   }
 
   /** Whether the run has the attribute (with the resolved type). */
@@ -155,7 +158,7 @@ class Translator {
     if (values.length === 0) return sql<SqlBool>`(1 = 0)`;
     const bound = values.map((v) => sql`${v}`);
     const column = sql`${sql.ref('value')}`;
-    const contains = this.prefiltered(true, sql<SqlBool>`${column} in (${sql.join(bound)})`, sql<SqlBool>`${this.dialect.exact(column)} in (${sql.join(bound.map((v) => this.dialect.exact(v)))})`);
+    const contains = this.prefiltered(column, bound, true, sql<SqlBool>`${this.dialect.exact(column)} in (${sql.join(bound.map((v) => this.dialect.exact(v)))})`);
     return sql<SqlBool>`(${RUN} in (select run_id from executions_visibility_keyword_lists
       where namespace_id = ${this.namespaceId} and name = ${name} and ${contains}))`;
   }

@@ -30,7 +30,9 @@ CREATE TABLE executions_visibility_attribute_values (
   text_words TSVECTOR,
   PRIMARY KEY (namespace_id, run_id, name)
 );
-CREATE INDEX executions_visibility_attribute_values_by_string ON executions_visibility_attribute_values (namespace_id, name, type, string_value);
+-- A btree entry holds at most about 2.7 kB, and a Keyword may be longer: the index keeps the
+-- first 256 characters, and the store states equalities on that prefix as well as on the value.
+CREATE INDEX executions_visibility_attribute_values_by_string ON executions_visibility_attribute_values (namespace_id, name, type, left(string_value, 256));
 CREATE INDEX executions_visibility_attribute_values_by_int ON executions_visibility_attribute_values (namespace_id, name, type, int_value);
 CREATE INDEX executions_visibility_attribute_values_by_double ON executions_visibility_attribute_values (namespace_id, name, type, double_value);
 CREATE INDEX executions_visibility_attribute_values_by_words ON executions_visibility_attribute_values USING GIN (text_words);
@@ -44,7 +46,7 @@ CREATE TABLE executions_visibility_keyword_lists (
   value TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (namespace_id, run_id, name, position)
 );
-CREATE INDEX executions_visibility_keyword_lists_by_value ON executions_visibility_keyword_lists (namespace_id, name, value);
+CREATE INDEX executions_visibility_keyword_lists_by_value ON executions_visibility_keyword_lists (namespace_id, name, left(value, 256));
 
 -- Rows written under v1.1 get their typed values here; from now on the store maintains them.
 -- Their Text is tokenized by PostgreSQL's parser rather than the store's word splitter, which

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { SchemaVersionMismatchError } from '@hourglass/core';
 import { pgExecutor, setupSchema } from '@hourglass/schema-tool';
 import pg from 'pg';
@@ -139,6 +139,72 @@ describe.skipIf(run === undefined)(`server started from a config on PostgreSQL 1
     expect(described.status.name).toBe('COMPLETED');
   });
 
+  test('an activity that fails twice is retried and then succeeds', async () => {
+    expect(await client.workflow.execute('retryingActivity', { taskQueue, workflowId: `retry-${randomUUID()}`, args: [randomUUID()] })).toBe('succeeded on attempt 3');
+  });
+
+  test('a local activity runs in the worker', async () => {
+    expect(await client.workflow.execute('localActivity', { taskQueue, workflowId: `local-${randomUUID()}`, args: ['local'] })).toBe('Hello, local!');
+  });
+
+  test('a workflow cancels a heartbeating activity and the activity sees it', async () => {
+    expect(await client.workflow.execute('cancelsActivity', { taskQueue, workflowId: `cancel-activity-${randomUUID()}` })).toBe('activity canceled');
+  });
+
+  test('an update is accepted or rejected by its validator', async () => {
+    const handle = await client.workflow.start('counter', { taskQueue, workflowId: `update-${randomUUID()}` });
+    await handle.signal('add', 5);
+    expect(await handle.executeUpdate('setTotal', { args: [40] })).toBe(5);
+    const rejected = await handle.executeUpdate('setTotal', { args: [-1] }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+    await handle.signal('add', 2);
+    await handle.signal('finish');
+    expect(await handle.result()).toBe(42);
+  });
+
+  test('a child workflow runs and its result reaches the parent', async () => {
+    expect(await client.workflow.execute('parent', { taskQueue, workflowId: `parent-${randomUUID()}`, args: ['child'] })).toBe('parent got: Hello, child!');
+  });
+
+  test('continue-as-new chains runs and the client follows to the last one', async () => {
+    expect(await client.workflow.execute('countdown', { taskQueue, workflowId: `can-${randomUUID()}`, args: [3] })).toBe('done after continue-as-new');
+  });
+
+  test('a workflow retry policy retries failed runs until one succeeds', async () => {
+    const result = await client.workflow.execute('succeedsOnThirdAttempt', {
+      taskQueue,
+      workflowId: `wf-retry-${randomUUID()}`,
+      retry: { initialInterval: '100 ms', backoffCoefficient: 1, maximumAttempts: 5 },
+    });
+    expect(result).toBe('succeeded on attempt 3');
+  });
+
+  test('a failing workflow surfaces its failure; cancel and terminate end runs', async () => {
+    const failed = await client.workflow.execute('failing', { taskQueue, workflowId: `fail-${randomUUID()}` }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect((failed as WorkflowFailedError).cause?.message).toBe('deliberate failure');
+
+    const cancelled = await client.workflow.start('waitsForever', { taskQueue, workflowId: `cancel-${randomUUID()}` });
+    await cancelled.cancel();
+    await expect(cancelled.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect((await cancelled.describe()).status.name).toBe('CANCELLED');
+
+    const terminated = await client.workflow.start('waitsForever', { taskQueue, workflowId: `terminate-${randomUUID()}` });
+    await terminated.terminate('test');
+    expect((await terminated.describe()).status.name).toBe('TERMINATED');
+  });
+
+  test('search attributes are upserted and the run is found by a list query', async () => {
+    const value = `v-${randomUUID()}`;
+    const workflowId = `tagged-${randomUUID()}`;
+    await client.workflow.execute('tagged', { taskQueue, workflowId, args: [value] });
+    const query = `CustomKeywordField = '${value}'`;
+    await expect.poll(async () => (await client.workflow.count(query)).count, { timeout: 10_000 }).toBe(1);
+    const found = [];
+    for await (const info of client.workflow.list({ query })) found.push(info.workflowId);
+    expect(found).toEqual([workflowId]);
+  });
+
   test('visibility lists the completed workflows', async () => {
     await expect
       .poll(async () => (await client.workflow.count(`ExecutionStatus = "Completed" AND TaskQueue = "${taskQueue}"`)).count, { timeout: 10_000 })
@@ -173,6 +239,40 @@ describe.skipIf(run === undefined)('a PostgreSQL database without the schema', (
       await connection.close();
     } finally {
       await server.shutdown(1_000);
+    }
+  });
+});
+
+describe.skipIf(run === undefined)('a server restarted on the same PostgreSQL database', () => {
+  const database = `hg_restart_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+  beforeAll(() => admin((c) => c.query(`create database ${database}`)));
+  afterAll(() => dropDatabase(database));
+
+  test('resumes a workflow whose timer was pending when the first server stopped', async () => {
+    const config = parse(configYaml(database).replace('persistence:\n', 'persistence:\n  autoSetupSchema: true\n'));
+    const taskQueue = `restart-${randomUUID()}`;
+    const workflowId = `restart-${randomUUID()}`;
+
+    const first = await startServerFromConfig(config);
+    const firstWorker = await startWorker(first.address, taskQueue, { stickyQueueScheduleToStartTimeout: '1 second' });
+    const firstConnection = await Connection.connect({ address: first.address });
+    const handle = await new Client({ connection: firstConnection, namespace: 'default' }).workflow.start('durableSleep', { taskQueue, workflowId, args: [2_000] });
+    await expect.poll(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ?? false, { timeout: 10_000 }).toBe(true);
+    await firstWorker.stop();
+    await firstConnection.close();
+    await first.shutdown(1_000);
+
+    const second = await startServerFromConfig(config);
+    const secondWorker = await startWorker(second.address, taskQueue);
+    const secondConnection = await Connection.connect({ address: second.address });
+    try {
+      const resumed = new Client({ connection: secondConnection, namespace: 'default' }).workflow.getHandle(workflowId, handle.firstExecutionRunId);
+      expect(await resumed.result()).toBe('woke up');
+    } finally {
+      await secondWorker.stop();
+      await secondConnection.close();
+      await second.shutdown(1_000);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WithStartWorkflowOperation, WorkflowUpdateStage, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, QueryNotRegisteredError, QueryRejectedError, WithStartWorkflowOperation, WorkflowUpdateStage, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, startWorker } from './support/harness.js';
@@ -137,6 +137,18 @@ describe('messages', () => {
     );
     await handle.signal('finish');
     expect(await handle.result()).toBe(9);
+  });
+
+  test('queries: unknown names, closed workflows and the NOT_OPEN reject condition', { timeout: 30_000 }, async () => {
+    const handle = await env.client.workflow.start('counter', { taskQueue, workflowId: id('query-edge') });
+    await handle.signal('add', 4);
+    await expect(handle.query('noSuchQuery')).rejects.toBeInstanceOf(QueryNotRegisteredError);
+    await handle.signal('finish');
+    expect(await handle.result()).toBe(4);
+    // A closed workflow is queried by replaying its history on a worker.
+    expect(await handle.query<number>('total')).toBe(4);
+    const rejecting = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    await expect(rejecting.workflow.getHandle(handle.workflowId).query('total')).rejects.toBeInstanceOf(QueryRejectedError);
   });
 
   test('signal-with-start starts the workflow and delivers the signal', { timeout: 20_000 }, async () => {

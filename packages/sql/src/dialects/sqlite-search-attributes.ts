@@ -7,8 +7,6 @@ import { words } from './visibility-words.js';
 /** Name of the SQL function `registerTextMatch` adds to a SQLite connection. */
 export const TEXT_MATCH_FUNCTION = 'hourglass_text_match';
 
-export { words };
-
 /** Every word of `query` occurs among the words of `text`; a query without words matches nothing. */
 export function textMatches(text: string, query: string): boolean {
   const wanted = words(query);

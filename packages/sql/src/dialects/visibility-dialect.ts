@@ -59,6 +59,8 @@ const sqliteVisibility: VisibilityDialect = {
  * already lower-cased, so the database's locale plays no part.
  */
 const POSTGRES_MAX_LEXEME_BYTES = 2048;
+/** The prefix length of the attribute-value indexes in the PostgreSQL visibility schema (v1.2). */
+const POSTGRES_INDEXED_PREFIX = 256;
 
 const postgresVisibility: VisibilityDialect = {
   textWords: (words) => sql`to_tsvector('simple', ${words.join(' ')}::text)`,
@@ -73,8 +75,8 @@ const postgresVisibility: VisibilityDialect = {
   },
   // The columns are COLLATE "C": code point order, trailing spaces significant.
   exact: (operand) => operand,
-  // Attribute values can outgrow a btree entry, so their indexes hold the first 256 characters.
-  indexedKey: (operand, custom) => (custom ? sql`left(${operand}, 256)` : undefined),
+  // Attribute values can outgrow a btree entry, so their indexes hold the first POSTGRES_INDEXED_PREFIX characters.
+  indexedKey: (operand, custom) => (custom ? sql`left(${operand}, ${sql.lit(POSTGRES_INDEXED_PREFIX)})` : undefined),
 };
 
 /**

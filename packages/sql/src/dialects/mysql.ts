@@ -216,7 +216,9 @@ export async function openMysqlConnection(options: ServerDialectOptions): Promis
   return {
     dialect: mysqlBehaviour,
     db,
-    executor: mysqlExecutor(pool.promise()),
+    // The promise wrapper hides the pool's config, from which the executor names the connection
+    // (host, port, user, database) in the schema-tool command a schema mismatch suggests.
+    executor: mysqlExecutor(Object.assign(pool.promise(), { config: pool.config })),
     async serverVersion() {
       const result = await sql<{ v: string }>`select version() as v`.execute(db);
       return result.rows[0]?.v ?? 'unknown';

@@ -4,11 +4,19 @@ import { NamespaceNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, startWorker } from './support/harness.js';
 import type { RunningWorker, TestServer } from './support/harness.js';
+import {
+  activityRetriedUntilItSucceeds,
+  childResultReachesParent,
+  continueAsNewChainsRuns,
+  workflowCancelsHeartbeatingActivity,
+  workflowRetriedUntilARunSucceeds,
+} from './support/sdk-cases.js';
 
 let env: TestServer;
 let worker: RunningWorker;
 const taskQueue = `scenarios-${randomUUID()}`;
 const id = (prefix: string): string => `${prefix}-${randomUUID()}`;
+const context = () => ({ client: env.client, taskQueue });
 
 beforeAll(async () => {
   env = await startTestServer();
@@ -21,10 +29,7 @@ afterAll(async () => {
 });
 
 describe('activities', () => {
-  test('an activity that fails twice is retried and then succeeds', { timeout: 20_000 }, async () => {
-    const result = await env.client.workflow.execute('retryingActivity', { taskQueue, workflowId: id('retry'), args: [randomUUID()] });
-    expect(result).toBe('succeeded on attempt 3');
-  });
+  test('an activity that fails twice is retried and then succeeds', { timeout: 20_000 }, () => activityRetriedUntilItSucceeds(context()));
 
   test('an activity that stops heartbeating times out with a heartbeat timeout', { timeout: 20_000 }, async () => {
     const result = await env.client.workflow.execute('heartbeatTimeout', { taskQueue, workflowId: id('heartbeat') });
@@ -63,21 +68,11 @@ describe('asynchronous activity completion', () => {
 });
 
 describe('cancellation of activities', () => {
-  test('a workflow cancels a heartbeating activity and the activity sees it', { timeout: 20_000 }, async () => {
-    const result = await env.client.workflow.execute('cancelsActivity', { taskQueue, workflowId: id('cancel-activity') });
-    expect(result).toBe('activity canceled');
-  });
+  test('a workflow cancels a heartbeating activity and the activity sees it', { timeout: 20_000 }, () => workflowCancelsHeartbeatingActivity(context()));
 });
 
 describe('workflow retries', () => {
-  test('a failing workflow with a retry policy is retried as new runs until it succeeds', { timeout: 20_000 }, async () => {
-    const result = await env.client.workflow.execute('succeedsOnThirdAttempt', {
-      taskQueue,
-      workflowId: id('wf-retry'),
-      retry: { initialInterval: '100 ms', backoffCoefficient: 1, maximumAttempts: 5 },
-    });
-    expect(result).toBe('succeeded on attempt 3');
-  });
+  test('a failing workflow with a retry policy is retried as new runs until it succeeds', { timeout: 20_000 }, () => workflowRetriedUntilARunSucceeds(context()));
 
   test('undefined search attributes are refused at start', async () => {
     const err = await env.client.workflow
@@ -176,10 +171,7 @@ describe('workflow composition', () => {
     expect((await target.describe()).status.name).toBe('CANCELLED');
   });
 
-  test('a child workflow runs and its result reaches the parent', { timeout: 20_000 }, async () => {
-    const result = await env.client.workflow.execute('parent', { taskQueue, workflowId: id('parent'), args: ['child'] });
-    expect(result).toBe('parent got: Hello, child!');
-  });
+  test('a child workflow runs and its result reaches the parent', { timeout: 20_000 }, () => childResultReachesParent(context()));
 
   test('a parent cancels its child and sees the cancellation', { timeout: 20_000 }, async () => {
     const workflowId = id('cancel-child');
@@ -192,10 +184,7 @@ describe('workflow composition', () => {
     await expect.poll(async () => (await env.client.workflow.getHandle(childId).describe()).status.name, { timeout: 10_000 }).toBe('TERMINATED');
   });
 
-  test('continue-as-new chains runs and the client follows to the last one', { timeout: 20_000 }, async () => {
-    const result = await env.client.workflow.execute('countdown', { taskQueue, workflowId: id('can'), args: [3] });
-    expect(result).toBe('done after continue-as-new');
-  });
+  test('continue-as-new chains runs and the client follows to the last one', { timeout: 20_000 }, () => continueAsNewChainsRuns(context()));
 });
 
 describe('ending workflows', () => {

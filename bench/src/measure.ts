@@ -18,7 +18,7 @@ function exposeGarbageCollector(): () => void {
 const collectGarbage = exposeGarbageCollector();
 
 /** Runs `ops` operations of one workload on one target, one after another, timing each. */
-export async function measureRound(target: BenchTarget, workload: Workload, roundStart: number, ops: number): Promise<RoundSample> {
+export async function measureRound(target: Pick<BenchTarget, 'execute'>, workload: Workload, roundStart: number, ops: number): Promise<RoundSample> {
   collectGarbage();
   const latenciesUs = new Float64Array(ops);
   const started = performance.now();

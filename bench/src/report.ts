@@ -7,6 +7,7 @@ import type { CpuShares } from './cpu-profile.js';
 import type { TimeSplit } from './profile.js';
 import type { RoundSample, Slowdown, TargetSummary } from './stats.js';
 import type { TargetName } from './targets.js';
+import type { NotRun, ServerDbReport } from './run-server-benchmark.js';
 
 /** Everything one run measured; `--output json` prints it as is, the table view is rendered from it. */
 export interface BenchReport {
@@ -17,8 +18,14 @@ export interface BenchReport {
   readonly options: Omit<BenchOptions, 'output'> & { readonly warmupRounds: number };
   readonly machine: MachineInfo;
   readonly source: SourceInfo;
+  /** SQLite, per storage mode; empty when SQLite was not selected. */
   readonly modes: readonly ModeReport[];
-  readonly perStatementCosts: PerStatementCosts;
+  /** SQLite only. */
+  readonly perStatementCosts?: PerStatementCosts;
+  /** PostgreSQL, MariaDB, Cassandra: the store against the raw driver, per database that ran. */
+  readonly servers: readonly ServerDbReport[];
+  /** Selected databases that could not be reached, with the reason. */
+  readonly notRun: readonly NotRun[];
 }
 
 export interface MachineInfo {
@@ -40,7 +47,7 @@ export interface SourceInfo {
 }
 
 /** The packages whose code runs in the benchmark; an uncommitted change there makes the figures unreproducible from the commit alone. */
-const MEASURED_PATHS = ['bench', 'packages/core', 'packages/sql', 'packages/schema-tool'];
+const MEASURED_PATHS = ['bench', 'packages/core', 'packages/sql', 'packages/cassandra', 'packages/schema-tool'];
 
 export function describeSource(): SourceInfo {
   const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -15,6 +15,9 @@ import type { RoundSample } from './stats.js';
 import { TARGET_NAMES, openTargets, writtenContentAfterClose } from './targets.js';
 import type { BenchTarget, TargetName } from './targets.js';
 import { WORKLOADS } from './workloads.js';
+import { isNotRun, runServerDb } from './run-server-benchmark.js';
+import type { NotRun, ServerDbReport } from './run-server-benchmark.js';
+import type { ServerDb } from './servers.js';
 import type { Workload } from './workloads.js';
 
 const WARMUP_ROUNDS = 1;
@@ -31,23 +34,39 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
   const loadAverageAtStart = roundLoad(loadavg());
   const modes: ModeReport[] = [];
   let sqliteVersion = 'unknown';
-  for (const mode of options.modes) {
-    const report = await runMode(mode, options, progress);
-    sqliteVersion = report.pragmas.sqliteVersion;
-    modes.push(report);
+  let perStatementCosts: BenchReport['perStatementCosts'];
+  if (options.dbs.includes('sqlite')) {
+    for (const mode of options.modes) {
+      const report = await runMode(mode, options, progress);
+      sqliteVersion = report.pragmas.sqliteVersion;
+      modes.push(report);
+    }
+    progress('per-statement costs');
+    perStatementCosts = await measurePerStatementCosts(UNIT_COST_CALLS_PER_BATCH);
   }
-  progress('per-statement costs');
-  const perStatementCosts = await measurePerStatementCosts(UNIT_COST_CALLS_PER_BATCH);
+  const servers: ServerDbReport[] = [];
+  const notRun: NotRun[] = [];
+  for (const db of options.dbs.filter((d): d is ServerDb => d !== 'sqlite')) {
+    const result = await runServerDb(db, options, progress);
+    if (isNotRun(result)) {
+      progress(`${result.db}: not run: ${result.reason}`);
+      notRun.push(result);
+    } else {
+      servers.push(result);
+    }
+  }
   return {
     benchmark: 'persistence',
     command,
     startedAt,
     finishedAt: new Date().toISOString(),
-    options: { ops: options.ops, rounds: options.rounds, modes: options.modes, warmupRounds: WARMUP_ROUNDS },
+    options: { ops: options.ops, rounds: options.rounds, modes: options.modes, dbs: options.dbs, dbsChosen: options.dbsChosen, warmupRounds: WARMUP_ROUNDS },
     machine: describeMachine(sqliteVersion, loadAverageAtStart),
     source: describeSource(),
     modes,
-    perStatementCosts,
+    ...(perStatementCosts === undefined ? {} : { perStatementCosts }),
+    servers,
+    notRun,
   };
 }
 

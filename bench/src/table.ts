@@ -4,6 +4,9 @@ import { CODE_OWNERS } from './cpu-profile.js';
 import { TYPICAL_SHARE } from './profile.js';
 import { TARGET_NAMES } from './targets.js';
 import type { TargetName } from './targets.js';
+import type { ServerDbReport } from './run-server-benchmark.js';
+import { SERVER_TARGET_NAMES } from './server-targets.js';
+import { WORKLOADS } from './workloads.js';
 
 type Align = 'left' | 'right';
 
@@ -100,18 +103,63 @@ export function renderCpuSharesTable(mode: ModeReport): string {
   return renderTable(['workload', 'target', ...CODE_OWNERS.map((o) => `${o} %`)], rows, ['left', 'left', ...CODE_OWNERS.map((): Align => 'right')]);
 }
 
+/** One server database: the store and the raw driver per workload, with the ratio store / raw from the same run. */
+export function renderServerTable(server: ServerDbReport, rounds: number): string {
+  const rows: string[][] = [];
+  for (const workload of server.workloads) {
+    for (const target of SERVER_TARGET_NAMES) {
+      const s = workload.targets[target].summary;
+      rows.push([
+        target === 'hourglass' ? workload.name : '',
+        target,
+        grouped(s.opsPerSec),
+        fixed(s.p50Us, 1),
+        fixed(s.p99Us, 1),
+        ...ratioCells(target === 'hourglass' ? workload.hourglassToRaw : undefined, rounds),
+      ]);
+    }
+  }
+  return renderTable(
+    ['workload', 'target', 'ops/s', 'p50 µs', 'p99 µs', '× raw, mean (round range)', '× raw, p50'],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  );
+}
+
+function renderServers(report: BenchReport): string[] {
+  const out: string[] = [];
+  for (const server of report.servers) {
+    out.push(
+      '',
+      `## ${server.label} ${server.serverVersion} (server ${server.serverTarget}); 1-min load average during rounds ${fixed(server.loadAverage1m.min, 2)}–${fixed(server.loadAverage1m.max, 2)}`,
+      '',
+      renderServerTable(server, report.options.rounds),
+    );
+    if (server.rowCounts) {
+      out.push(
+        '',
+        `written tables hold the same row counts on both targets: ${server.rowCountsMatch ? 'yes' : `NO ${JSON.stringify(server.rowCounts)}`} (${Object.entries(server.rowCounts.raw)
+          .map(([table, n]) => `${table} ${n}`)
+          .join(', ')})`,
+      );
+    }
+  }
+  for (const missing of report.notRun) out.push('', `## ${missing.db}`, '', `not run: ${missing.reason}`);
+  return out;
+}
+
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
   const out: string[] = [
     `Hourglass persistence benchmark — ${report.startedAt}`,
     `command: ${report.command}`,
     `source: commit ${report.source.commit}${report.source.uncommitted.length > 0 ? `, with uncommitted changes in ${report.source.uncommitted.join(', ')}` : ''}`,
-    `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}, SQLite ${m.sqlite}`,
+    `machine: ${m.cpuCount} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, ${m.platform}, node ${m.node}${report.modes.length > 0 ? `, SQLite ${m.sqlite}` : ''}`,
     `load average (1/5/15 min): start ${m.loadAverageAtStart.join(' / ')}, end ${m.loadAverageAtEnd.join(' / ')}`,
     `${report.options.ops} ops per workload, target and round; ${report.options.rounds} measured round${report.options.rounds === 1 ? '' : 's'} (+${report.options.warmupRounds} warm-up); figures are medians over rounds; × raw = median over rounds of the per-round latency ratio (mean: throughput, stalls included; p50: the typical op)`,
     '',
-    'workloads (hourglass = the @hourglass/sql SQLite store; raw = the fewest statements writing the same rows with the same checks, on cached better-sqlite3 prepared statements; kysely-sql = those same statements sent through the store\'s own Kysely connection):',
-    ...(report.modes[0]?.workloads ?? []).map((w) => `- ${w.name}: ${w.description}`),
+    'workloads (hourglass = the store: @hourglass/sql on SQLite, PostgreSQL and MariaDB, @hourglass/cassandra on Cassandra; raw = the fewest statements writing the same rows with the same checks, on the plain driver: cached better-sqlite3 prepared statements, a pg client with named prepared statements, one mysql2 connection, cassandra-driver with prepared statements and the same conditional batches; kysely-sql (SQLite only) = the raw statements sent through the store\'s own Kysely connection):',
+    ...WORKLOADS.map((w) => `- ${w.name}: ${w.description}`),
   ];
   for (const mode of report.modes) {
     out.push(
@@ -134,6 +182,7 @@ export function renderReport(report: BenchReport): string {
     if (mode.written) out.push(`written tables identical across targets (rows and content digest): ${mode.writtenMatch ? 'yes' : `NO ${JSON.stringify(mode.written)}`}`);
   }
   const c = report.perStatementCosts;
+  if (c === undefined) return [...out, ...renderServers(report)].join('\n');
   out.push(
     '',
     '## per-statement costs (µs per call, :memory:, fastest of 25 batches)',
@@ -153,5 +202,5 @@ export function renderReport(report: BenchReport): string {
       ['left', 'right'],
     ),
   );
-  return out.join('\n');
+  return [...out, ...renderServers(report)].join('\n');
 }

@@ -1,6 +1,8 @@
 import type { DataBlob, HistoryTask, PersistenceStores } from '@hourglass/core';
 import { BaselineCheckFailed, allRows, expectChanges, getRow, runStatement } from './sql-script.js';
 import type { ScriptUnit, SqlScript } from './sql-script.js';
+import { SQLITE_SQL, repeatWhereParams } from './baseline-sql.js';
+import type { BaselineSql } from './baseline-sql.js';
 import {
   PAYLOADS,
   RANGE_ID,
@@ -30,7 +32,8 @@ export interface Workload {
   readonly name: string;
   readonly description: string;
   store(stores: PersistenceStores, p: OpPosition): Promise<void>;
-  baseline(p: OpPosition): readonly ScriptUnit[];
+  /** The baseline in the given database's SQL (see baseline-sql.ts); SQLite by default. */
+  baseline(p: OpPosition, sql?: BaselineSql): readonly ScriptUnit[];
 }
 
 /** better-sqlite3 binds Buffers as BLOBs; a view over the payload avoids a copy, as the store does. */
@@ -38,9 +41,10 @@ function bytes(blob: DataBlob): Buffer {
   return Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
 }
 
-function* assertShardFence(): SqlScript {
-  const shard = yield* getRow('SELECT range_id FROM shards WHERE shard_id = ?', [SHARD_ID]);
-  if (shard?.range_id !== RANGE_ID) throw new BaselineCheckFailed(`shard ${SHARD_ID} is at range ${String(shard?.range_id)}, expected ${RANGE_ID}`);
+function* assertShardFence(sql: BaselineSql): SqlScript {
+  const shard = yield* getRow(`SELECT range_id FROM shards WHERE shard_id = ?${sql.shareLock}`, [SHARD_ID]);
+  // Number(): PostgreSQL's driver returns BIGINT as a string.
+  if (Number(shard?.range_id) !== RANGE_ID) throw new BaselineCheckFailed(`shard ${SHARD_ID} is at range ${String(shard?.range_id)}, expected ${RANGE_ID}`);
 }
 
 const INSERT_IMMEDIATE_TASK =
@@ -62,13 +66,13 @@ export const createExecution: Workload = {
   async store(stores, p) {
     await stores.executions.createWorkflowExecution(createExecutionRequest(p));
   },
-  baseline(p) {
+  baseline(p, sql = SQLITE_SQL) {
     const { snapshot: s } = createExecutionRequest(p);
     return [
       {
         transaction: true,
         *script() {
-          yield* assertShardFence();
+          yield* assertShardFence(sql);
           // The primary keys enforce "run does not exist" and "no current run" (brand-new).
           yield* runStatement(
             `INSERT INTO executions (shard_id, namespace_id, workflow_id, run_id, state, status, next_event_id, last_write_version, start_version,
@@ -96,7 +100,7 @@ export const completeWorkflowTask: Workload = {
     await stores.history.appendHistoryNodes(appendEventsRequest(p));
     await stores.executions.updateWorkflowExecution(completeWorkflowTaskRequest(p));
   },
-  baseline(p) {
+  baseline(p, sql = SQLITE_SQL) {
     const node = appendEventsRequest(p);
     const { mutation: m } = completeWorkflowTaskRequest(p);
     return [
@@ -106,7 +110,7 @@ export const completeWorkflowTask: Workload = {
         *script() {
           yield* runStatement(
             `INSERT INTO history_node (shard_id, tree_id, branch_id, node_id, txn_id, prev_txn_id, data, data_encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (shard_id, tree_id, branch_id, node_id, txn_id) DO UPDATE SET prev_txn_id = excluded.prev_txn_id, data = excluded.data, data_encoding = excluded.data_encoding`,
+             ${sql.upsert(['shard_id', 'tree_id', 'branch_id', 'node_id', 'txn_id'], ['prev_txn_id', 'data', 'data_encoding'])}`,
             [node.shardId, node.branch.treeId, node.branch.branchId, node.nodeId, node.txnId, node.prevTxnId, bytes(node.events), node.events.encoding],
           );
         },
@@ -114,7 +118,7 @@ export const completeWorkflowTask: Workload = {
       {
         transaction: true,
         *script() {
-          yield* assertShardFence();
+          yield* assertShardFence(sql);
           // The WHERE on db_record_version is the optimistic-concurrency check.
           const updated = yield* runStatement(
             `UPDATE executions SET state = ?, status = ?, next_event_id = ?, last_write_version = ?, start_version = ?, create_request_id = ?,
@@ -128,7 +132,7 @@ export const completeWorkflowTask: Workload = {
           for (const [timerId, info] of m.upsertTimerInfos) {
             yield* runStatement(
               `INSERT INTO timer_info_maps (shard_id, namespace_id, workflow_id, run_id, timer_id, data, data_encoding) VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (shard_id, namespace_id, workflow_id, run_id, timer_id) DO UPDATE SET data = excluded.data, data_encoding = excluded.data_encoding`,
+               ${sql.upsert(['shard_id', 'namespace_id', 'workflow_id', 'run_id', 'timer_id'], ['data', 'data_encoding'])}`,
               [SHARD_ID, m.namespaceId, m.workflowId, m.runId, timerId, bytes(info), info.encoding],
             );
           }
@@ -155,19 +159,19 @@ export const createTasks: Workload = {
   async store(stores, p) {
     await stores.taskQueues.createTasks(createTasksRequest(p));
   },
-  baseline(p) {
+  baseline(p, sql = SQLITE_SQL) {
     const request = createTasksRequest(p);
     return [
       {
         transaction: true,
         *script() {
-          const queue = yield* getRow(`SELECT range_id FROM task_queues WHERE ${QUEUE_KEY_WHERE}`, QUEUE_KEY_PARAMS);
-          if (queue?.range_id !== TASK_QUEUE_RANGE_ID) throw new BaselineCheckFailed(`task queue is at range ${String(queue?.range_id)}`);
+          const queue = yield* getRow(`SELECT range_id FROM task_queues WHERE ${QUEUE_KEY_WHERE}${sql.shareLock}`, QUEUE_KEY_PARAMS);
+          if (Number(queue?.range_id) !== TASK_QUEUE_RANGE_ID) throw new BaselineCheckFailed(`task queue is at range ${String(queue?.range_id)}`);
           for (const t of request.tasks) {
             // An upsert, as in the store: a repeated task id is a retry of the same write.
             yield* runStatement(
               `INSERT INTO tasks (namespace_id, name, task_type, task_id, expiry_time, data, data_encoding) VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (namespace_id, name, task_type, task_id) DO UPDATE SET expiry_time = excluded.expiry_time, data = excluded.data, data_encoding = excluded.data_encoding`,
+               ${sql.upsert(['namespace_id', 'name', 'task_type', 'task_id'], ['expiry_time', 'data', 'data_encoding'])}`,
               [
               ...QUEUE_KEY_PARAMS,
               t.taskId,
@@ -214,17 +218,16 @@ export const completeTasks: Workload = {
     const deleted = await stores.taskQueues.completeTasksLessThan(completeTasksRequest(p));
     if (deleted !== 1) throw new Error(`completeTasksLessThan deleted ${deleted} tasks, expected 1`);
   },
-  baseline(p) {
+  baseline(p, sql = SQLITE_SQL) {
     const request = completeTasksRequest(p);
     return [
       {
         transaction: false,
         *script() {
-          const deleted = yield* runStatement(`DELETE FROM tasks WHERE ${QUEUE_KEY_WHERE} AND task_id < ? ORDER BY task_id LIMIT ?`, [
-            ...QUEUE_KEY_PARAMS,
-            request.exclusiveMaxTaskId,
-            request.limit,
-          ]);
+          const deleted = yield* runStatement(
+            sql.deleteFirst('tasks', `${QUEUE_KEY_WHERE} AND task_id < ?`, 'task_id'),
+            repeatWhereParams(sql, [...QUEUE_KEY_PARAMS, request.exclusiveMaxTaskId], request.limit),
+          );
           expectChanges(deleted, 1, 'completeTasksLessThan');
         },
       },

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +20,7 @@ describe('npm run bench (built entry point, tiny --ops)', () => {
   });
 
   it('reports every workload for every target in both storage modes, and the targets wrote the same rows', async () => {
-    const { stdout } = await run(process.execPath, [entry, '--ops', '12', '--rounds', '1', '--output', 'json'], { maxBuffer: 16 * 2 ** 20 });
+    const { stdout } = await run(process.execPath, [entry, '--db', 'sqlite', '--ops', '12', '--rounds', '1', '--output', 'json'], { maxBuffer: 16 * 2 ** 20 });
     const report = JSON.parse(stdout);
     expect(report.benchmark).toBe('persistence');
     expect(report.machine.cpuCount).toBeGreaterThan(0);
@@ -44,10 +46,27 @@ describe('npm run bench (built entry point, tiny --ops)', () => {
       }
     }
     expect(report.modes[0].writtenMatch).toBe(true);
+    expect(report.servers).toEqual([]);
+    expect(report.notRun).toEqual([]);
+  }, 120_000);
+
+  it('prints "not run: <reason>" for a chosen server it cannot find, with no numbers, and exits 1', async () => {
+    const emptyRunDir = mkdtempSync(join(tmpdir(), 'bench-no-servers-'));
+    try {
+      const env = { ...process.env, HOURGLASS_SERVERS_RUN_DIR: emptyRunDir };
+      const failed = await run(process.execPath, [entry, '--db', 'postgres,mariadb,cassandra', '--ops', '5', '--rounds', '1'], { env }).catch((err: unknown) => err);
+      expect(failed).toMatchObject({ code: 1 });
+      const stdout = String((failed as { stdout: string }).stdout);
+      for (const label of ['PostgreSQL', 'MariaDB', 'Cassandra']) expect(stdout).toContain(`## ${label}\n\nnot run: no connection file`);
+      expect(stdout).not.toContain('MySQL');
+      expect(stdout).not.toContain('| workload');
+    } finally {
+      rmSync(emptyRunDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('prints the Markdown table and refuses unknown arguments', async () => {
-    const { stdout } = await run(process.execPath, [entry, '--ops', '5', '--rounds', '1', '--mode', 'memory']);
+    const { stdout } = await run(process.execPath, [entry, '--db', 'sqlite', '--ops', '5', '--rounds', '1', '--mode', 'memory']);
     expect(stdout).toContain('| workload');
     expect(stdout).toContain('## memory');
     await expect(run(process.execPath, [entry, '--bogus'])).rejects.toMatchObject({ code: 2 });

@@ -36,7 +36,7 @@ describe('stats', () => {
 describe('options', () => {
   it('defaults to both storage modes and accepts --flag value and --flag=value', () => {
     expect(parseOptions([])).toMatchObject({ output: 'table', modes: ['file', 'memory'] });
-    expect(parseOptions(['--ops', '5', '--rounds=2', '--mode', 'memory', '--output', 'json'])).toEqual({ ops: 5, rounds: 2, output: 'json', modes: ['memory'] });
+    expect(parseOptions(['--ops', '5', '--rounds=2', '--mode', 'memory', '--output', 'json'])).toEqual({ ops: 5, rounds: 2, output: 'json', modes: ['memory'], dbs: ['sqlite', 'postgres', 'mariadb', 'cassandra'], dbsChosen: false });
     expect(parseOptions(['--help'])).toBe('help');
   });
 

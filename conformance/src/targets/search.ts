@@ -22,9 +22,12 @@ export async function openOnFreshIndex(url: string): Promise<OpenedTarget> {
   const serverVersion = await searchServerVersion(url);
   const openVisibility = await loadOpenElasticsearchVisibilityStore();
   const index = randomResourceName('hg-conf').replaceAll('_', '-');
+  // The store keeps custom search attributes in a companion index next to the visibility one.
   const deleteIndex = async () => {
-    const response = await fetch(new URL(index, url.endsWith('/') ? url : `${url}/`), { method: 'DELETE' });
-    if (!response.ok && response.status !== 404) throw new Error(`DELETE index ${index} answered ${response.status}`);
+    for (const name of [index, `${index}-search-attributes`]) {
+      const response = await fetch(new URL(name, url.endsWith('/') ? url : `${url}/`), { method: 'DELETE' });
+      if (!response.ok && response.status !== 404) throw new Error(`DELETE index ${name} answered ${response.status}`);
+    }
   };
   try {
     const visibility = await openVisibility({ url, index, setupSchema: true, refreshOnWrite: true });

@@ -1,6 +1,7 @@
 import { InvalidPersistenceRequestError, NotFoundError, TimeoutError, UnavailableError, requireNonEmpty, workflowExecutionStatusFromName } from '@hourglass/core';
 import type {
   CountWorkflowExecutionsRequest,
+  CustomSearchAttributes,
   CountWorkflowExecutionsResponse,
   ListWorkflowExecutionsRequest,
   Page,
@@ -15,6 +16,7 @@ import { documentId, fromDocument, toDocument } from './document.js';
 import { CorruptDocumentError, persistenceErrorFor } from './errors.js';
 import { LIST_SORT, decodeCursor, effectivePageSize, encodeCursor, isSearchAfter } from './paging.js';
 import { BulkWriter } from './bulk.js';
+import { SearchAttributeCatalogue } from './search-attribute-catalogue.js';
 import { send } from './transport.js';
 
 export interface ElasticsearchVisibilityStoreOptions {
@@ -46,6 +48,7 @@ const STATUS_BUCKETS = 16;
 export class ElasticsearchVisibilityStore implements VisibilityStore {
   private readonly indexPath: string;
   private readonly writer: BulkWriter;
+  private readonly catalogue: SearchAttributeCatalogue;
 
   constructor(
     private readonly client: SearchHttpClient,
@@ -55,6 +58,7 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
   ) {
     this.indexPath = `/${encodeURIComponent(index)}`;
     this.writer = new BulkWriter(client, server, index, options.refreshOnWrite === true ? 'wait_for' : undefined, options.maxBulkActions);
+    this.catalogue = new SearchAttributeCatalogue(client, index);
   }
 
   /** "7.10.2", or "opensearch 2.19.1" for OpenSearch. */
@@ -88,6 +92,18 @@ export class ElasticsearchVisibilityStore implements VisibilityStore {
     requireNonEmpty(runId, 'runId');
     // Deleting a record that is already gone succeeds; a missing index still fails.
     await this.writer.submit('deleteWorkflowExecution', { action: 'delete', id: documentId(namespaceId, runId) });
+  }
+
+  addSearchAttributes(namespaceId: string, attributes: CustomSearchAttributes): Promise<void> {
+    return this.catalogue.add(namespaceId, attributes);
+  }
+
+  removeSearchAttributes(namespaceId: string, names: readonly string[]): Promise<void> {
+    return this.catalogue.remove(namespaceId, names);
+  }
+
+  getSearchAttributes(namespaceId: string): Promise<CustomSearchAttributes> {
+    return this.catalogue.get(namespaceId);
   }
 
   async getWorkflowExecution(namespaceId: string, runId: string): Promise<VisibilityRecord> {

@@ -10,3 +10,4 @@ export { foldQuery, type QueryFolder } from './fold.js';
 export { renderQuery } from './render.js';
 export { SYSTEM_SEARCH_ATTRIBUTES } from './attributes.js';
 export { MAX_NESTING_DEPTH } from './syntax.js';
+export { requireAttributeNameList, requireRegistrableAttributeName, requireRegistrableAttributes } from './registration.js';

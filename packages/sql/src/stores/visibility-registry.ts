@@ -1,20 +1,8 @@
-import { AlreadyExistsError, InvalidPersistenceRequestError, NotFoundError, SYSTEM_SEARCH_ATTRIBUTES } from '@hourglass/core';
+import { AlreadyExistsError, NotFoundError, requireAttributeNameList, requireRegistrableAttributes } from '@hourglass/core';
 import type { CustomSearchAttributes, SearchAttributeType } from '@hourglass/core';
 import type { SqlRunner } from '../runner.js';
-import { requireId, requireObject } from '../validate.js';
+import { requireId } from '../validate.js';
 import { withVisibilityTables } from './visibility-tables.js';
-
-const TYPES: ReadonlySet<string> = new Set<SearchAttributeType>(['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList']);
-
-/** ASCII letter, then ASCII letters, digits or `_`, at most 255 characters (the core contract). */
-const VALID_NAME = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
-
-function requireAttributeName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !VALID_NAME.test(name)) {
-    throw new InvalidPersistenceRequestError(`search attribute name ${JSON.stringify(name)} must start with an ASCII letter, continue with ASCII letters, digits or _, and be at most 255 characters`);
-  }
-  if (SYSTEM_SEARCH_ATTRIBUTES.has(name)) throw new InvalidPersistenceRequestError(`'${name}' is a system search attribute and cannot be registered`);
-}
 
 /**
  * The per-namespace catalogue of custom search attributes (`visibility_search_attributes`).
@@ -25,12 +13,7 @@ export class SearchAttributeRegistry {
 
   async add(namespaceId: string, attributes: CustomSearchAttributes): Promise<void> {
     requireId(namespaceId, 'namespaceId');
-    requireObject(attributes, 'attributes');
-    const wanted = Object.entries(attributes);
-    for (const [name, type] of wanted) {
-      requireAttributeName(name);
-      if (typeof type !== 'string' || !TYPES.has(type)) throw new InvalidPersistenceRequestError(`search attribute '${name}' has unknown type ${JSON.stringify(type)}`);
-    }
+    const wanted = requireRegistrableAttributes(attributes);
     await this.runner.write(async (tx) => {
       const db = withVisibilityTables(tx);
       const existing = await this.read(db, namespaceId);
@@ -58,7 +41,7 @@ export class SearchAttributeRegistry {
 
   async remove(namespaceId: string, names: readonly string[]): Promise<void> {
     requireId(namespaceId, 'namespaceId');
-    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new InvalidPersistenceRequestError('names must be an array of strings');
+    requireAttributeNameList(names);
     if (names.length === 0) return;
     await this.runner.write(async (tx) => {
       const db = withVisibilityTables(tx);
